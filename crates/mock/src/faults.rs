@@ -1,0 +1,174 @@
+//! Scripted misbehaviour: what a flaky network, an overloaded Losant or a proxy in front of it
+//! can do to a client, on demand and per action.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// One scripted answer to one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer normally.
+    Pass,
+    /// Answer with `status` and a Losant error body, without acting; with `retry_after`
+    /// (seconds), send a `Retry-After` header as Losant's rate limiter does.
+    Status {
+        /// The HTTP status, such as 429 or 503.
+        status: u16,
+        /// The `Retry-After` header's value in seconds, if any.
+        retry_after: Option<u32>,
+    },
+    /// Answer with `status` and an HTML error page, as a proxy in front of Losant does.
+    Html {
+        /// The HTTP status, usually 502.
+        status: u16,
+    },
+    /// Act, then send the JSON answer cut short in the middle and close the connection.
+    Truncate,
+    /// Close the connection without any answer. The request is logged but not acted on.
+    Drop,
+    /// Act, then send the answer one byte every `interval`.
+    Trickle {
+        /// The pause before each byte.
+        interval: Duration,
+    },
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::Pass => f.write_str("ok"),
+            Fault::Status {
+                status,
+                retry_after: None,
+            } => write!(f, "{status}"),
+            Fault::Status {
+                status,
+                retry_after: Some(seconds),
+            } => write!(f, "{status}:{seconds}"),
+            Fault::Html { status } => write!(f, "html:{status}"),
+            Fault::Truncate => f.write_str("truncate"),
+            Fault::Drop => f.write_str("drop"),
+            Fault::Trickle { interval } => write!(f, "trickle:{}", interval.as_millis()),
+        }
+    }
+}
+
+impl FromStr for Fault {
+    type Err = String;
+
+    /// Reads the forms `ok`, `STATUS` (`503`), `STATUS:RETRY_AFTER_SECONDS` (`429:2`), `html`
+    /// or `html:STATUS`, `truncate`, `drop`, and `trickle` or `trickle:MILLISECONDS_PER_BYTE`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (word, arg) = match s.split_once(':') {
+            Some((word, arg)) => (word, Some(arg)),
+            None => (s, None),
+        };
+        let number = |arg: &str| {
+            arg.parse::<u32>()
+                .map_err(|_| format!("fault {s:?}: {arg:?} is not a whole number"))
+        };
+        let status = |arg: &str| match arg.parse::<u16>() {
+            Ok(code @ 100..=599) => Ok(code),
+            _ => Err(format!("fault {s:?}: {arg:?} is not an HTTP status")),
+        };
+        match (word, arg) {
+            ("ok", None) => Ok(Fault::Pass),
+            ("html", None) => Ok(Fault::Html { status: 502 }),
+            ("html", Some(arg)) => Ok(Fault::Html {
+                status: status(arg)?,
+            }),
+            ("truncate", None) => Ok(Fault::Truncate),
+            ("drop", None) => Ok(Fault::Drop),
+            ("trickle", None) => Ok(Fault::Trickle {
+                interval: Duration::from_millis(100),
+            }),
+            ("trickle", Some(arg)) => Ok(Fault::Trickle {
+                interval: Duration::from_millis(number(arg)?.into()),
+            }),
+            (code, retry_after) if code.starts_with(|c: char| c.is_ascii_digit()) => {
+                Ok(Fault::Status {
+                    status: status(code)?,
+                    retry_after: retry_after.map(number).transpose()?,
+                })
+            }
+            _ => Err(format!(
+                "unknown fault {s:?}: expected ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop or trickle[:MS]"
+            )),
+        }
+    }
+}
+
+/// The faults planned for one action: a fixed latency before every answer, and a script of
+/// answers consumed one per request; once the script runs out, requests are answered normally.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Waited before every answer to the action.
+    pub latency: Duration,
+    /// The next answers, in order.
+    pub script: VecDeque<Fault>,
+}
+
+impl Faults {
+    /// Takes the plan for the next request.
+    pub(crate) fn next(&mut self) -> (Duration, Fault) {
+        (self.latency, self.script.pop_front().unwrap_or(Fault::Pass))
+    }
+}
+
+/// The HTML page a proxy answers with when Losant is unreachable.
+pub(crate) fn html_page(status: u16) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html><head><title>{status} Error</title></head>\n<body><h1>{status} Error</h1>\
+         <p>The upstream server did not answer.</p></body></html>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_read_back_what_they_print() {
+        for text in [
+            "ok",
+            "503",
+            "429:2",
+            "html:502",
+            "truncate",
+            "drop",
+            "trickle:50",
+        ] {
+            let fault: Fault = text.parse().unwrap();
+            assert_eq!(fault.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn malformed_faults_are_refused_with_a_reason() {
+        for text in ["", "teapot", "700", "429:soon", "html:x", "trickle:-1"] {
+            let error = text.parse::<Fault>().unwrap_err();
+            assert!(error.contains(&format!("{text:?}")), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn script_runs_out_into_normal_answers() {
+        let mut faults = Faults {
+            latency: Duration::from_millis(5),
+            script: ["503".parse().unwrap()].into(),
+        };
+        assert_eq!(
+            faults.next(),
+            (
+                Duration::from_millis(5),
+                Fault::Status {
+                    status: 503,
+                    retry_after: None
+                }
+            )
+        );
+        assert_eq!(faults.next(), (Duration::from_millis(5), Fault::Pass));
+    }
+}

@@ -1,0 +1,18 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod action;
+mod args;
+mod faults;
+mod request_log;
+mod server;
+mod store;
+mod validate;
+
+pub use action::Action;
+pub use args::{MockArgs, run};
+pub use faults::{Fault, Faults};
+pub use request_log::{REDACTED, RecordedRequest};
+pub use server::{MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError};
+pub use store::{DEFAULT_TTL_MS, Seed, SeedError, SeedInstance, SeedOrg, SeedToken, demo};
+pub use validate::{MAX_GRANTS, is_losant_id};

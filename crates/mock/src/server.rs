@@ -1,0 +1,656 @@
+//! The fake server: its builder, its handle, the HTTP loop, and the three actions.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{RawPathParams, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
+
+use crate::action::Action;
+use crate::faults::{Fault, Faults, html_page};
+use crate::request_log::{RecordedRequest, redact_authorization};
+use crate::store::{Seed, SeedError, SeedToken, Store};
+use crate::validate;
+
+/// The path of the three actions, in axum's syntax.
+const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
+
+/// The largest request body the fake reads. A maximal `OrgRoleInfo` (2000 grants) is ~150 KiB.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+/// State shared by the handle and every connection.
+#[derive(Default)]
+struct Shared {
+    store: Mutex<Store>,
+    tokens: Mutex<BTreeMap<String, Vec<String>>>,
+    faults: Mutex<BTreeMap<Action, Faults>>,
+    log: Mutex<Vec<RecordedRequest>>,
+}
+
+/// Locks `mutex`, shrugging off poisoning: every critical section here leaves the data whole.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Why the fake could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The seed was refused.
+    Seed(SeedError),
+    /// The address could not be bound.
+    Bind(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Seed(e) => e.fmt(f),
+            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Seed(e) => Some(e),
+            StartError::Bind(e) => Some(e),
+        }
+    }
+}
+
+/// Configures a [`MockServer`] before it starts. Made by [`MockServer::builder`].
+#[derive(Debug)]
+pub struct MockServerBuilder {
+    seed: Seed,
+    faults: BTreeMap<Action, Faults>,
+    addr: SocketAddr,
+}
+
+impl MockServerBuilder {
+    /// Adds a whole seed: tokens, instances, orgs and invites.
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed.tokens.extend(seed.tokens);
+        self.seed.instances.extend(seed.instances);
+        self
+    }
+
+    /// Accepts `token` as a bearer token holding `scopes`.
+    pub fn token<S: Into<String>>(
+        mut self,
+        token: impl Into<String>,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let scopes = scopes.into_iter().map(Into::into).collect();
+        self.seed.tokens.push(SeedToken {
+            token: token.into(),
+            scopes,
+        });
+        self
+    }
+
+    /// Creates an empty organization (and its instance), so lookups in it answer "Invite was
+    /// not found" rather than "Organization was not found".
+    pub fn org(mut self, instance_id: &str, org_id: &str) -> Self {
+        self.seed.instances.push(crate::store::SeedInstance {
+            id: instance_id.to_owned(),
+            orgs: vec![crate::store::SeedOrg {
+                id: org_id.to_owned(),
+                invites: Vec::new(),
+            }],
+        });
+        self
+    }
+
+    /// Adds an invite, given as the `OrgInvite` JSON object Losant would answer (see [`Seed`]
+    /// for the rules), creating its instance and organization as needed.
+    pub fn invite(mut self, instance_id: &str, org_id: &str, invite: Value) -> Self {
+        let invites = match invite {
+            Value::Object(map) => vec![map],
+            // Kept so that `start` reports it rather than silently dropping it.
+            other => vec![serde_json::Map::from_iter([("id".to_owned(), other)])],
+        };
+        self.seed.instances.push(crate::store::SeedInstance {
+            id: instance_id.to_owned(),
+            orgs: vec![crate::store::SeedOrg {
+                id: org_id.to_owned(),
+                invites,
+            }],
+        });
+        self
+    }
+
+    /// Plans faults for `action` from the start.
+    pub fn faults(mut self, action: Action, faults: Faults) -> Self {
+        self.faults.insert(action, faults);
+        self
+    }
+
+    /// Listens on `addr` instead of an ephemeral port on 127.0.0.1.
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Binds, seeds and starts serving on the current tokio runtime.
+    ///
+    /// # Errors
+    /// [`StartError::Seed`] for an invalid seed, [`StartError::Bind`] when the address is taken.
+    pub async fn start(self) -> Result<MockServer, StartError> {
+        let shared = Arc::new(Shared::default());
+        lock(&shared.store)
+            .apply(&self.seed)
+            .map_err(StartError::Seed)?;
+        lock(&shared.tokens).extend(self.seed.tokens.into_iter().map(|t| (t.token, t.scopes)));
+        *lock(&shared.faults) = self.faults;
+
+        let listener = TcpListener::bind(self.addr)
+            .await
+            .map_err(StartError::Bind)?;
+        let addr = listener.local_addr().map_err(StartError::Bind)?;
+        let (shutdown, stop) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, router(Arc::clone(&shared)), stop));
+        Ok(MockServer {
+            addr,
+            shared,
+            shutdown,
+            task: Some(task),
+        })
+    }
+}
+
+/// A running fake Losant. It stops when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use losant_invites_mock::{MockServer, Seed, demo};
+///
+/// let server = MockServer::builder().seed(Seed::demo()).start().await?;
+/// let url = format!(
+///     "{}/instances/{}/orgs/{}/invites/{}",
+///     server.url(), demo::INSTANCE_ID, demo::ORG_ID, demo::INVITE_ID
+/// );
+/// // ... point the code under test at `server.url()`, then check what it sent:
+/// assert!(server.requests().is_empty());
+/// # let _ = url;
+/// # Ok(()) }
+/// ```
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("url", &self.url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts configuring a fake with no tokens, no data and no faults.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            seed: Seed::default(),
+            faults: BTreeMap::new(),
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+
+    /// The base URL to give a client, such as `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the fake listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// The invite as `get` would answer it now, or `None` if it does not exist.
+    pub fn invite(&self, instance_id: &str, org_id: &str, invite_id: &str) -> Option<Value> {
+        lock(&self.shared.store).peek(instance_id, org_id, invite_id)
+    }
+
+    /// Adds or replaces an invite while running (see [`Seed`] for the rules).
+    ///
+    /// # Errors
+    /// A [`SeedError`] when an ID or the invite is invalid.
+    pub fn insert_invite(
+        &self,
+        instance_id: &str,
+        org_id: &str,
+        invite: Value,
+    ) -> Result<(), SeedError> {
+        let builder = MockServer::builder().invite(instance_id, org_id, invite);
+        lock(&self.shared.store).apply(&builder.seed)
+    }
+
+    /// Accepts `token` as a bearer token holding `scopes`, from now on.
+    pub fn add_token<S: Into<String>>(
+        &self,
+        token: impl Into<String>,
+        scopes: impl IntoIterator<Item = S>,
+    ) {
+        lock(&self.shared.tokens)
+            .insert(token.into(), scopes.into_iter().map(Into::into).collect());
+    }
+
+    /// Replaces the faults planned for `action`.
+    pub fn set_faults(&self, action: Action, faults: Faults) {
+        lock(&self.shared.faults).insert(action, faults);
+    }
+
+    /// Appends answers to `action`'s script, such as `503, 503` before normal answers resume.
+    pub fn script(&self, action: Action, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.shared.faults)
+            .entry(action)
+            .or_default()
+            .script
+            .extend(faults);
+    }
+
+    /// Waits `latency` before every answer to `action`.
+    pub fn set_latency(&self, action: Action, latency: Duration) {
+        lock(&self.shared.faults).entry(action).or_default().latency = latency;
+    }
+
+    /// Stops listening and closes every open connection.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+/// Marks a response that must not be sent: the connection is closed instead.
+#[derive(Clone, Copy)]
+struct DropConnection;
+
+#[derive(Debug)]
+struct ConnectionDropped;
+
+impl std::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
+
+/// Accepts connections until `stop` fires. Each connection is served by hyper directly rather
+/// than by `axum::serve`, because only there can a handler close a connection without
+/// answering (a service error makes hyper drop it).
+async fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>) {
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: back off instead of spinning.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(
+                move |request: hyper::Request<hyper::body::Incoming>| {
+                    let router = router.clone();
+                    async move {
+                        let Ok(response) = router.oneshot(request.map(Body::new)).await;
+                        match response.extensions().get::<DropConnection>() {
+                            Some(_) => Err(ConnectionDropped),
+                            None => Ok(response),
+                        }
+                    }
+                },
+            );
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = stop.changed() => {}
+            }
+        });
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(INVITE_PATH, any(invite_route))
+        .fallback(unknown_route)
+        .layer(middleware::from_fn_with_state(Arc::clone(&shared), record))
+        .with_state(shared)
+}
+
+/// Losant's error body.
+fn error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({ "type": kind, "message": message.into() })),
+    )
+        .into_response()
+}
+
+/// Logs the request, body included, before anything can answer it.
+async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_REQUEST_BODY).await;
+    let entry = RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts
+            .uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes());
+                let value = match *name {
+                    header::AUTHORIZATION => redact_authorization(&value),
+                    _ => value.into_owned(),
+                };
+                (name.as_str().to_owned(), value)
+            })
+            .collect(),
+        body: match &body {
+            Ok(bytes) if !bytes.is_empty() => Some(String::from_utf8_lossy(bytes).into_owned()),
+            _ => None,
+        },
+    };
+    lock(&shared.log).push(entry);
+    match body {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(_) => error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PayloadTooLarge",
+            format!("request body is over {MAX_REQUEST_BODY} bytes"),
+        ),
+    }
+}
+
+async fn unknown_route(method: Method, uri: axum::http::Uri) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        format!("no route for {method} {}", uri.path()),
+    )
+}
+
+async fn invite_route(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(action) = Action::from_method(method.as_str()) else {
+        let mut response = error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            format!("{method} is not allowed here: use GET, POST or DELETE"),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, POST, DELETE"));
+        return response;
+    };
+    let (latency, fault) = lock(&shared.faults).entry(action).or_default().next();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        Fault::Status {
+            status,
+            retry_after,
+        } => return status_fault(status, retry_after),
+        Fault::Html { status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let page = html_page(status.as_u16());
+            return (
+                status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page,
+            )
+                .into_response();
+        }
+        Fault::Drop => {
+            let mut response = Response::default();
+            response.extensions_mut().insert(DropConnection);
+            return response;
+        }
+        Fault::Pass | Fault::Truncate | Fault::Trickle { .. } => {}
+    }
+    let answer = act(&shared, action, params, query.as_deref(), &headers, &body);
+    match fault {
+        Fault::Truncate => truncated(answer).await,
+        Fault::Trickle { interval } => trickled(answer, interval).await,
+        _ => answer,
+    }
+}
+
+/// Runs `action` as Losant would: authenticate, authorize, validate, then look up and act.
+fn act(
+    shared: &Shared,
+    action: Action,
+    params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let token = match authorization.map(|v| v.split_once(' ')) {
+        None => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "Authorization header required",
+            );
+        }
+        Some(Some((scheme, token)))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            token.trim()
+        }
+        Some(_) => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "Authorization header must be of the form `Bearer <token>`",
+            );
+        }
+    };
+    let granted = match lock(&shared.tokens).get(token) {
+        None => {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "Invalid access token",
+            );
+        }
+        Some(scopes) => action.is_granted_by(scopes),
+    };
+    if !granted {
+        return error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            format!(
+                "{action} needs a token with one of the scopes {}",
+                action.accepted_scopes().join(", ")
+            ),
+        );
+    }
+
+    let params = match params {
+        Ok(params) => params,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Validation",
+                format!("invalid path: {e}"),
+            );
+        }
+    };
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_owned())
+            .unwrap_or_default()
+    };
+    let (instance, org, invite) = (param("instanceId"), param("orgId"), param("inviteId"));
+    let query: Vec<(String, String)> = query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let checked = validate::check_id("instanceId", &instance)
+        .and_then(|()| validate::check_id("orgId", &org))
+        .and_then(|()| validate::check_id("inviteId", &invite))
+        .and_then(|()| validate::check_query(&query));
+    if let Err(message) = checked {
+        return error(StatusCode::BAD_REQUEST, "Validation", message);
+    }
+
+    let mut store = lock(&shared.store);
+    let result = match action {
+        Action::Get => store
+            .get(&instance, &org, &invite)
+            .map(|invite| (StatusCode::OK, invite)),
+        Action::Delete => store
+            .delete(&instance, &org, &invite)
+            .map(|()| (StatusCode::OK, json!({ "success": true }))),
+        Action::ResendInvite => {
+            let role_info = match validate::role_info(body) {
+                Ok(info) => info,
+                Err(message) => return error(StatusCode::BAD_REQUEST, "Validation", message),
+            };
+            store
+                .resend(&instance, &org, &invite, &role_info)
+                .map(|invite| (StatusCode::CREATED, invite))
+        }
+    };
+    match result {
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(missing) => error(StatusCode::NOT_FOUND, "NotFound", missing.message()),
+    }
+}
+
+fn status_fault(status: u16, retry_after: Option<u32>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let kind: String = status
+        .canonical_reason()
+        .unwrap_or("Error")
+        .split_whitespace()
+        .collect();
+    let mut response = error(status, &kind, format!("injected fault: {status}"));
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// Splits a response into its head and its whole body.
+async fn into_head_and_bytes(response: Response) -> (axum::http::response::Parts, Bytes) {
+    let (parts, body) = response.into_parts();
+    // The body was built in memory just now, so reading it cannot fail.
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    (parts, bytes)
+}
+
+/// The same answer, announcing its full length but stopping half way and closing.
+async fn truncated(response: Response) -> Response {
+    let (mut parts, bytes) = into_head_and_bytes(response).await;
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let half = bytes.slice(..bytes.len() / 2);
+    let stream = futures_util::stream::unfold(Some(half), |half| async move {
+        match half {
+            Some(half) => Some((Ok(half), None)),
+            None => {
+                // Let hyper flush the head and the first half before the connection goes:
+                // failing at once would close it with nothing sent at all.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let cut = std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "truncated by fault injection",
+                );
+                Some((Err(cut), None))
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// The same answer, one byte every `interval`.
+async fn trickled(response: Response, interval: Duration) -> Response {
+    let (mut parts, bytes) = into_head_and_bytes(response).await;
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let stream = futures_util::stream::unfold(bytes, move |rest| async move {
+        if rest.is_empty() {
+            return None;
+        }
+        tokio::time::sleep(interval).await;
+        let byte = rest.slice(..1);
+        Some((Ok::<_, Infallible>(byte), rest.slice(1..)))
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}

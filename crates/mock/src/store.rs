@@ -1,0 +1,422 @@
+//! The fake's data: instances holding organizations holding invites, and how to seed them.
+//!
+//! Invites are kept as JSON objects rather than typed structs on purpose: a test can seed a
+//! field or a role value that the spec does not know yet, and the fake serves it back as Losant
+//! would, which is how a client's forward compatibility gets tested.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::validate::is_losant_id;
+
+/// How long an invite stays valid when its seed gives no `ttl`: seven days, in milliseconds.
+pub const DEFAULT_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
+/// The IDs of the reference's examples, which the `demo` seed serves.
+pub mod demo {
+    /// The demo instance.
+    pub const INSTANCE_ID: &str = "575ec8687ae143cd83dc4a95";
+    /// The demo organization, inside [`INSTANCE_ID`].
+    pub const ORG_ID: &str = "575ec8687ae143cd83dc4a97";
+    /// A pending invite of [`ORG_ID`].
+    pub const INVITE_ID: &str = "575ec8687ae143cd83dc4a94";
+    /// An invite of [`ORG_ID`] that expired long ago.
+    pub const EXPIRED_INVITE_ID: &str = "575ec8687ae143cd83dc4a98";
+    /// A token holding `all.Instance`, which grants every action.
+    pub const ADMIN_TOKEN: &str = "demo-admin-token";
+    /// A token holding `all.Instance.read`, which grants `get` only.
+    pub const READ_TOKEN: &str = "demo-read-token";
+}
+
+/// What the fake starts with: API tokens and their scopes, and instances → orgs → invites.
+///
+/// A seed file is this structure as JSON:
+///
+/// ```json
+/// {
+///   "tokens": [{ "token": "my-token", "scopes": ["all.Instance"] }],
+///   "instances": [{
+///     "id": "575ec8687ae143cd83dc4a95",
+///     "orgs": [{
+///       "id": "575ec8687ae143cd83dc4a97",
+///       "invites": [{ "id": "575ec8687ae143cd83dc4a94", "email": "a@example.com", "role": "view" }]
+///     }]
+///   }]
+/// }
+/// ```
+///
+/// Each invite is an `OrgInvite` object as Losant answers it. It needs a valid `id`; a missing
+/// `inviteDate` means "now" and a missing `ttl` means seven days. `hasExpired` is always
+/// computed, never taken from the seed. Other fields are served back unchanged, so a seed can
+/// carry fields or role values the spec does not know.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    /// The API tokens the fake accepts.
+    #[serde(default)]
+    pub tokens: Vec<SeedToken>,
+    /// The instances, with their organizations and invites.
+    #[serde(default)]
+    pub instances: Vec<SeedInstance>,
+}
+
+/// An API token and the scopes it holds.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SeedToken {
+    /// The bearer token, as clients send it.
+    pub token: String,
+    /// Its scopes, such as `all.Instance` or `instanceOrgInvite.get`.
+    pub scopes: Vec<String>,
+}
+
+/// An instance and its organizations.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SeedInstance {
+    /// The instance ID, 24 hexadecimal characters.
+    pub id: String,
+    /// Its organizations.
+    #[serde(default)]
+    pub orgs: Vec<SeedOrg>,
+}
+
+/// An organization and its pending invites.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SeedOrg {
+    /// The organization ID, 24 hexadecimal characters.
+    pub id: String,
+    /// Its invites, as `OrgInvite` JSON objects.
+    #[serde(default)]
+    pub invites: Vec<Map<String, Value>>,
+}
+
+/// Why a seed was refused.
+#[derive(Debug)]
+pub struct SeedError(pub(crate) String);
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid seed: {}", self.0)
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+impl Seed {
+    /// The built-in demo set: the reference's example instance, org and invite, an expired
+    /// invite beside it, and the tokens [`demo::ADMIN_TOKEN`] (scope `all.Instance`) and
+    /// [`demo::READ_TOKEN`] (scope `all.Instance.read`).
+    pub fn demo() -> Self {
+        let invite = |id: &str, email: &str, date: &str| {
+            let value = serde_json::json!({
+                "id": id,
+                "email": email,
+                "role": "edit",
+                "applicationRoles": [],
+                "dashboardRoles": [],
+                "inviteDate": date,
+                "ttl": DEFAULT_TTL_MS,
+                "disallowTransfer": false,
+            });
+            match value {
+                Value::Object(map) => map,
+                _ => unreachable!("a JSON object literal"),
+            }
+        };
+        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+        Seed {
+            tokens: vec![
+                SeedToken {
+                    token: demo::ADMIN_TOKEN.into(),
+                    scopes: vec!["all.Instance".into()],
+                },
+                SeedToken {
+                    token: demo::READ_TOKEN.into(),
+                    scopes: vec!["all.Instance.read".into()],
+                },
+            ],
+            instances: vec![SeedInstance {
+                id: demo::INSTANCE_ID.into(),
+                orgs: vec![SeedOrg {
+                    id: demo::ORG_ID.into(),
+                    invites: vec![
+                        invite(demo::INVITE_ID, "invitee@example.com", &now),
+                        invite(
+                            demo::EXPIRED_INVITE_ID,
+                            "late@example.com",
+                            "2016-06-13T04:00:00.000Z",
+                        ),
+                    ],
+                }],
+            }],
+        }
+    }
+
+    /// Reads a seed from its JSON text.
+    ///
+    /// # Errors
+    /// A [`SeedError`] naming the problem when the text is not a seed.
+    pub fn from_json(text: &str) -> Result<Self, SeedError> {
+        serde_json::from_str(text).map_err(|e| SeedError(e.to_string()))
+    }
+}
+
+/// The key an ID is stored under: Losant IDs are hexadecimal, so case does not matter.
+fn key(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    instances: BTreeMap<String, Instance>,
+}
+
+#[derive(Debug, Default)]
+struct Instance {
+    orgs: BTreeMap<String, Org>,
+}
+
+#[derive(Debug, Default)]
+struct Org {
+    invites: BTreeMap<String, StoredInvite>,
+}
+
+#[derive(Clone, Debug)]
+struct StoredInvite {
+    /// Everything as seeded or last written, without `hasExpired`.
+    fields: Map<String, Value>,
+    invite_date: DateTime<Utc>,
+    ttl_ms: f64,
+}
+
+/// Why a lookup failed: the 404 message names the first missing level, as Losant's does.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Missing {
+    Instance,
+    Org,
+    Invite,
+}
+
+impl Missing {
+    pub(crate) fn message(&self) -> &'static str {
+        match self {
+            Missing::Instance => "Instance was not found",
+            Missing::Org => "Organization was not found",
+            Missing::Invite => "Invite was not found",
+        }
+    }
+}
+
+impl StoredInvite {
+    fn from_fields(mut fields: Map<String, Value>) -> Result<Self, SeedError> {
+        fields.remove("hasExpired");
+        let id = fields
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if !is_losant_id(&id) {
+            return Err(SeedError(format!(
+                "invite id {id:?} is not 24 hexadecimal characters"
+            )));
+        }
+        let invite_date = match fields.get("inviteDate") {
+            None => Utc::now(),
+            Some(Value::String(date)) => DateTime::parse_from_rfc3339(date)
+                .map_err(|e| SeedError(format!("invite {id}: inviteDate {date:?}: {e}")))?
+                .with_timezone(&Utc),
+            Some(other) => {
+                return Err(SeedError(format!(
+                    "invite {id}: inviteDate {other} is not a date"
+                )));
+            }
+        };
+        let ttl = fields.entry("ttl").or_insert(Value::from(DEFAULT_TTL_MS));
+        let ttl_ms = ttl
+            .as_f64()
+            .ok_or_else(|| SeedError(format!("invite {id}: ttl {ttl} is not a number")))?;
+        fields.insert("inviteDate".into(), Value::String(format_date(invite_date)));
+        Ok(Self {
+            fields,
+            invite_date,
+            ttl_ms,
+        })
+    }
+
+    fn id(&self) -> String {
+        self.fields
+            .get("id")
+            .and_then(Value::as_str)
+            .map(key)
+            .unwrap_or_default()
+    }
+
+    /// The invite as Losant answers it, with `hasExpired` worked out at `now`.
+    fn to_json(&self, now: DateTime<Utc>) -> Value {
+        let elapsed_ms = (now - self.invite_date).num_milliseconds() as f64;
+        let mut fields = self.fields.clone();
+        fields.insert("hasExpired".into(), Value::Bool(elapsed_ms > self.ttl_ms));
+        Value::Object(fields)
+    }
+}
+
+fn format_date(date: DateTime<Utc>) -> String {
+    date.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A fresh 24-hex ID in the shape of a MongoDB ObjectId: seconds since the epoch, then a
+/// counter that starts at a per-process random point so two fakes do not hand out the same IDs.
+fn fresh_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(0);
+        hasher.finish() >> 8
+    });
+    let count = start.wrapping_add(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let seconds = u32::try_from(Utc::now().timestamp()).unwrap_or(u32::MAX);
+    format!("{seconds:08x}{count:016x}")
+}
+
+impl Store {
+    pub(crate) fn apply(&mut self, seed: &Seed) -> Result<(), SeedError> {
+        for instance in &seed.instances {
+            if !is_losant_id(&instance.id) {
+                return Err(SeedError(format!(
+                    "instance id {:?} is not 24 hexadecimal characters",
+                    instance.id
+                )));
+            }
+            let stored = self.instances.entry(key(&instance.id)).or_default();
+            for org in &instance.orgs {
+                if !is_losant_id(&org.id) {
+                    return Err(SeedError(format!(
+                        "org id {:?} is not 24 hexadecimal characters",
+                        org.id
+                    )));
+                }
+                let stored_org = stored.orgs.entry(key(&org.id)).or_default();
+                for invite in &org.invites {
+                    let invite = StoredInvite::from_fields(invite.clone())?;
+                    stored_org.invites.insert(invite.id(), invite);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn org_mut(&mut self, instance: &str, org: &str) -> Result<&mut Org, Missing> {
+        let instance = self
+            .instances
+            .get_mut(&key(instance))
+            .ok_or(Missing::Instance)?;
+        instance.orgs.get_mut(&key(org)).ok_or(Missing::Org)
+    }
+
+    pub(crate) fn get(
+        &mut self,
+        instance: &str,
+        org: &str,
+        invite: &str,
+    ) -> Result<Value, Missing> {
+        let org = self.org_mut(instance, org)?;
+        let invite = org.invites.get(&key(invite)).ok_or(Missing::Invite)?;
+        Ok(invite.to_json(Utc::now()))
+    }
+
+    pub(crate) fn delete(
+        &mut self,
+        instance: &str,
+        org: &str,
+        invite: &str,
+    ) -> Result<(), Missing> {
+        let org = self.org_mut(instance, org)?;
+        org.invites
+            .remove(&key(invite))
+            .map(drop)
+            .ok_or(Missing::Invite)
+    }
+
+    /// Replaces the invite by a new one with a fresh ID and date, carrying the role info given
+    /// (the fields `role_info` leaves out keep their old values), and answers the new invite.
+    pub(crate) fn resend(
+        &mut self,
+        instance: &str,
+        org: &str,
+        invite: &str,
+        role_info: &Map<String, Value>,
+    ) -> Result<Value, Missing> {
+        let org = self.org_mut(instance, org)?;
+        let old = org.invites.remove(&key(invite)).ok_or(Missing::Invite)?;
+        let now = Utc::now();
+        let mut fields = old.fields;
+        fields.extend(role_info.iter().map(|(k, v)| (k.clone(), v.clone())));
+        fields.insert("id".into(), Value::String(fresh_id()));
+        fields.insert("inviteDate".into(), Value::String(format_date(now)));
+        let new = StoredInvite {
+            fields,
+            invite_date: now,
+            ttl_ms: old.ttl_ms,
+        };
+        let answer = new.to_json(now);
+        org.invites.insert(new.id(), new);
+        Ok(answer)
+    }
+
+    /// The invite as the fake would answer it now, if it exists.
+    pub(crate) fn peek(&self, instance: &str, org: &str, invite: &str) -> Option<Value> {
+        let invite = self
+            .instances
+            .get(&key(instance))?
+            .orgs
+            .get(&key(org))?
+            .invites
+            .get(&key(invite))?;
+        Some(invite.to_json(Utc::now()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_ids_are_losant_ids_and_differ() {
+        let (a, b) = (fresh_id(), fresh_id());
+        assert!(is_losant_id(&a), "{a}");
+        assert!(is_losant_id(&b), "{b}");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn demo_seed_applies_and_its_expired_invite_has_expired() {
+        let mut store = Store::default();
+        store.apply(&Seed::demo()).expect("the demo seed is valid");
+        let pending = store
+            .get(demo::INSTANCE_ID, demo::ORG_ID, demo::INVITE_ID)
+            .unwrap();
+        let expired = store
+            .get(demo::INSTANCE_ID, demo::ORG_ID, demo::EXPIRED_INVITE_ID)
+            .unwrap();
+        assert_eq!(pending["hasExpired"], false);
+        assert_eq!(expired["hasExpired"], true);
+    }
+
+    #[test]
+    fn seed_with_a_bad_invite_id_is_refused() {
+        let seed = Seed::from_json(
+            r#"{"instances":[{"id":"575ec8687ae143cd83dc4a95","orgs":[{"id":"575ec8687ae143cd83dc4a97","invites":[{"id":"nope"}]}]}]}"#,
+        )
+        .unwrap();
+        let error = Store::default().apply(&seed).unwrap_err();
+        assert!(error.to_string().contains("\"nope\""), "{error}");
+    }
+}
