@@ -254,3 +254,21 @@ fn every_action_requires_a_bearer_token_with_the_documented_scopes() {
         );
     }
 }
+
+#[test]
+fn the_fake_grants_each_action_by_exactly_the_scopes_the_spec_lists() {
+    use losant_invites_mock::Action;
+    let spec = spec();
+    for (method, op) in operations(&spec) {
+        let action = Action::from_method(method).expect("the fake serves every method of the spec");
+        let mut spec_scopes = op.security.as_ref().unwrap()[0]["bearerAuth"].clone();
+        let mut fake_scopes: Vec<String> = action
+            .accepted_scopes()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        spec_scopes.sort();
+        fake_scopes.sort();
+        assert_eq!(fake_scopes, spec_scopes, "{method}");
+    }
+}

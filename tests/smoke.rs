@@ -1,0 +1,135 @@
+//! One request per generated method against the fake over loopback: the generated code sends
+//! the right method and path and decodes the documented body.
+
+use losant_invites_client::{Client, types};
+use losant_invites_mock::{MockServer, Seed, demo};
+
+async fn fake() -> MockServer {
+    MockServer::builder()
+        .seed(Seed::demo())
+        .start()
+        .await
+        .expect("the fake starts")
+}
+
+/// The bare generated client, authenticated through a default header.
+fn client(server: &MockServer) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let bearer = format!("Bearer {}", demo::ADMIN_TOKEN);
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        bearer.parse().expect("a valid header"),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client");
+    Client::new_with_client(&server.url(), http)
+}
+
+fn invite_path(invite: &str) -> String {
+    format!(
+        "/instances/{}/orgs/{}/invites/{invite}",
+        demo::INSTANCE_ID,
+        demo::ORG_ID
+    )
+}
+
+#[tokio::test]
+async fn get_sends_get_on_the_invite_path_and_decodes_org_invite() {
+    let server = fake().await;
+    let response = client(&server)
+        .instance_org_invite_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .send()
+        .await
+        .expect("get succeeds");
+    assert_eq!(response.status().as_u16(), 200);
+    let invite: types::OrgInvite = response.into_inner();
+    assert_eq!(
+        invite.id.as_deref().map(String::as_str),
+        Some(demo::INVITE_ID)
+    );
+    assert_eq!(invite.role, Some(types::OrgRole::Edit));
+    assert_eq!(invite.has_expired, Some(false));
+    let log = server.requests();
+    assert_eq!(
+        (log[0].method.as_str(), log[0].path.clone()),
+        ("GET", invite_path(demo::INVITE_ID))
+    );
+}
+
+#[tokio::test]
+async fn delete_sends_delete_on_the_invite_path_and_decodes_success() {
+    let server = fake().await;
+    let response = client(&server)
+        .instance_org_invite_delete()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .send()
+        .await
+        .expect("delete succeeds");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.into_inner().success, Some(true));
+    let log = server.requests();
+    assert_eq!(
+        (log[0].method.as_str(), log[0].path.clone()),
+        ("DELETE", invite_path(demo::INVITE_ID))
+    );
+}
+
+#[tokio::test]
+async fn resend_invite_posts_the_role_info_and_decodes_the_new_invite() {
+    let server = fake().await;
+    let role_info = types::OrgRoleInfo {
+        role: Some(types::OrgRole::View),
+        application_roles: Vec::new(),
+        dashboard_roles: Vec::new(),
+    };
+    let response = client(&server)
+        .instance_org_invite_resend_invite()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .body(role_info)
+        .send()
+        .await
+        .expect("resendInvite succeeds");
+    assert_eq!(response.status().as_u16(), 201);
+    let invite = response.into_inner();
+    assert_eq!(invite.role, Some(types::OrgRole::View));
+    assert_ne!(
+        invite.id.as_deref().map(String::as_str),
+        Some(demo::INVITE_ID)
+    );
+    let log = server.requests();
+    assert_eq!(
+        (log[0].method.as_str(), log[0].path.clone()),
+        ("POST", invite_path(demo::INVITE_ID))
+    );
+    assert_eq!(
+        log[0].json_body(),
+        Some(serde_json::json!({"role": "view"}))
+    );
+}
+
+#[tokio::test]
+async fn an_error_status_decodes_into_the_typed_error_body() {
+    let server = fake().await;
+    let error = client(&server)
+        .instance_org_invite_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id("0123456789abcdef01234567")
+        .send()
+        .await
+        .expect_err("an unknown invite is an error");
+    let losant_invites_client::Error::ErrorResponse(body) = error else {
+        panic!("typed: {error:?}")
+    };
+    assert_eq!(body.status().as_u16(), 404);
+    assert_eq!(body.type_.as_deref(), Some("NotFound"));
+}
