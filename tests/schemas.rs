@@ -11,17 +11,25 @@ use serde_json::Value;
 /// The generated types' schemas, keyed by the component they come from.
 fn generated() -> BTreeMap<&'static str, Value> {
     fn of<T: schemars::JsonSchema>() -> Value {
-        schemars::schema_for!(T).to_value()
+        serde_json::to_value(schemars::schema_for!(T)).expect("a schema is JSON")
     }
     BTreeMap::from([
+        ("AnyOrgRole", of::<types::AnyOrgRole>()),
+        ("AnyResourceRole", of::<types::AnyResourceRole>()),
         ("ApiError", of::<types::ApiError>()),
         ("LosantId", of::<types::LosantId>()),
         ("OrgInvite", of::<types::OrgInvite>()),
         ("OrgRole", of::<types::OrgRole>()),
         ("OrgRoleInfo", of::<types::OrgRoleInfo>()),
+        (
+            "ReportedResourceRoleGrant",
+            of::<types::ReportedResourceRoleGrant>(),
+        ),
         ("ResourceRole", of::<types::ResourceRole>()),
         ("ResourceRoleGrant", of::<types::ResourceRoleGrant>()),
         ("Success", of::<types::Success>()),
+        ("UnknownOrgRole", of::<types::UnknownOrgRole>()),
+        ("UnknownResourceRole", of::<types::UnknownResourceRole>()),
     ])
 }
 
@@ -37,13 +45,13 @@ fn spec_components() -> BTreeMap<String, Value> {
 }
 
 /// Follows a local `$ref`, in the spec (`#/components/schemas/X`) or in a schemars schema
-/// (`#/$defs/X`).
+/// (`#/definitions/X`).
 fn resolve<'a>(schema: &'a Value, root: &'a Value, spec: &'a BTreeMap<String, Value>) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let name = reference.rsplit('/').next().unwrap_or_default();
-            match reference.strip_prefix("#/$defs/") {
-                Some(_) => &root["$defs"][name],
+            match reference.strip_prefix("#/definitions/") {
+                Some(_) => &root["definitions"][name],
                 None => &spec[name],
             }
         }
@@ -70,8 +78,9 @@ fn strings(value: &Value) -> BTreeSet<String> {
 /// The enum values of a schema, or of the item schema of an array.
 fn enum_values(schema: &Value, root: &Value, spec: &BTreeMap<String, Value>) -> BTreeSet<String> {
     let schema = resolve(schema, root, spec);
-    // schemars wraps a reference with a description in `allOf`; an optional value in `anyOf`.
-    for wrapper in ["allOf", "anyOf"] {
+    // schemars wraps a reference with a description in `allOf`, an optional value in `anyOf`;
+    // a role as Losant reports it is `oneOf` a known and an unknown role.
+    for wrapper in ["allOf", "anyOf", "oneOf"] {
         if let Some(parts) = schema[wrapper].as_array() {
             return parts
                 .iter()

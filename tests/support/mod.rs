@@ -1,9 +1,49 @@
-//! Helpers shared by the workspace-level tests.
+//! Helpers shared by the workspace-level tests. Each test binary uses a part of them.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
+
+use losant_invites_client::Client;
+use losant_invites_mock::{MockServer, Seed, demo};
 
 /// The spec every test reads: the workspace's `openapi/losant-invites.yaml`.
 pub fn spec_text() -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../openapi/losant-invites.yaml");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// A fake Losant holding the demo data.
+pub async fn fake() -> MockServer {
+    MockServer::builder()
+        .seed(Seed::demo())
+        .start()
+        .await
+        .expect("the fake starts")
+}
+
+/// A client of `server` with the demo admin token and quick retries.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .token(demo::ADMIN_TOKEN)
+        .base_url(server.url())
+        .retry_policy(quick_retries())
+        .build()
+        .expect("a client")
+}
+
+/// The standard policy with millisecond backoff, so retry tests stay fast.
+pub fn quick_retries() -> losant_invites_client::RetryPolicy {
+    losant_invites_client::RetryPolicy::standard().with_backoff(
+        std::time::Duration::from_millis(1),
+        std::time::Duration::from_millis(20),
+    )
+}
+
+/// The demo invite's path.
+pub fn invite_path(invite: &str) -> String {
+    format!(
+        "/instances/{}/orgs/{}/invites/{invite}",
+        demo::INSTANCE_ID,
+        demo::ORG_ID
+    )
 }

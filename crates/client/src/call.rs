@@ -1,0 +1,208 @@
+//! One call of an action, end to end: every generated `send` runs through [`run`], which gives
+//! the hooks the action's name and turns progenitor's error into [`Error`].
+//!
+//! The hooks are methods of the shared `Client`, so what belongs to one call (its action, the
+//! attempts made, the last status) travels in a task-local value rather than in the client.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::sync::Arc;
+
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+
+use crate::error::{Error, ErrorKind};
+use crate::types::ApiError;
+
+/// The most of an unexpected answer's body read to describe it in an error.
+const UNEXPECTED_BODY_BYTES: usize = 4096;
+
+pub(crate) struct Call {
+    pub(crate) action: &'static str,
+    pub(crate) attempts: Cell<u32>,
+    pub(crate) last_status: Cell<Option<StatusCode>>,
+    /// Set by the hooks: the token to scrub from errors.
+    pub(crate) token: std::cell::RefCell<Option<Arc<str>>>,
+}
+
+tokio::task_local! {
+    pub(crate) static CALL: Call;
+}
+
+/// The name of the action the current task is sending, for the hooks' spans.
+pub(crate) fn current_action() -> &'static str {
+    CALL.try_with(|call| call.action)
+        .unwrap_or("instanceOrgInvite")
+}
+
+/// Runs one generated `send` for `action` and presents its failure as an [`Error`].
+pub(crate) async fn run<T>(
+    action: &'static str,
+    send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+) -> Result<ResponseValue<T>, Error> {
+    let call = Call {
+        action,
+        attempts: Cell::new(0),
+        last_status: Cell::new(None),
+        token: std::cell::RefCell::new(None),
+    };
+    let (result, attempts, status, token) = CALL
+        .scope(call, async {
+            let result = send.await;
+            CALL.with(|call| {
+                (
+                    result,
+                    call.attempts.get(),
+                    call.last_status.get(),
+                    call.token.take(),
+                )
+            })
+        })
+        .await;
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            let error = present(action, error, status).await.with_attempts(attempts);
+            Err(match token {
+                Some(token) => error.scrubbed(&token),
+                None => error,
+            })
+        }
+    }
+}
+
+/// progenitor's error as ours. `status` is the last status the hooks saw, which progenitor
+/// drops when an error answer's body is not JSON.
+async fn present(
+    action: &'static str,
+    error: progenitor_client::Error<ApiError>,
+    status: Option<StatusCode>,
+) -> Error {
+    use progenitor_client::Error as Generated;
+    match error {
+        Generated::InvalidRequest(why) => {
+            Error::new(action, ErrorKind::InvalidInput).with_detail(readable_input_error(&why))
+        }
+        Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => transport(action, &e),
+        Generated::ResponseBodyError(e) => {
+            let error = transport(action, &e).with_status(status);
+            match error.kind() {
+                ErrorKind::Timeout => error,
+                _ => error.with_detail(format!("the answer broke off: {}", chain(&e))),
+            }
+        }
+        Generated::ErrorResponse(answer) => {
+            let status = answer.status();
+            let body = answer.into_inner();
+            Error::new(action, ErrorKind::Api)
+                .with_status(Some(status))
+                .with_api_error(body.type_, body.message)
+        }
+        Generated::InvalidResponsePayload(body, e) => {
+            let kind = match status {
+                Some(status) if status.is_success() => ErrorKind::Decode,
+                _ => ErrorKind::Api,
+            };
+            let error = Error::new(action, kind)
+                .with_status(status)
+                .with_body(&body);
+            match kind {
+                ErrorKind::Decode => error.with_detail(e.to_string()),
+                _ => error,
+            }
+        }
+        Generated::UnexpectedResponse(response) => {
+            let status = response.status();
+            let kind = if status.is_success() {
+                ErrorKind::Decode
+            } else {
+                ErrorKind::Api
+            };
+            let body = read_some(response).await;
+            Error::new(action, kind)
+                .with_status(Some(status))
+                .with_body(&body)
+                .with_detail("a status the spec does not list")
+        }
+        Generated::Custom(why) => Error::new(action, ErrorKind::Transport).with_detail(why),
+    }
+}
+
+fn transport(action: &'static str, error: &reqwest::Error) -> Error {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    };
+    Error::new(action, kind).with_detail(chain(error))
+}
+
+/// An error and its sources, outermost first.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// progenitor reports a rejected builder input as "conversion to `LosantId` for instance_id
+/// failed"; say instead what a valid value looks like.
+fn readable_input_error(why: &str) -> String {
+    let parsed = why
+        .strip_prefix("conversion to `")
+        .and_then(|rest| rest.split_once("` for "))
+        .map(|(ty, rest)| {
+            (
+                ty,
+                rest.split_once(" failed").map_or(rest, |(name, _)| name),
+            )
+        });
+    match parsed {
+        Some(("LosantId", name)) => {
+            format!("{name} must be a Losant ID: 24 hexadecimal characters")
+        }
+        Some((ty, name)) => format!("{name} is not a valid `{ty}`"),
+        None => why.to_owned(),
+    }
+}
+
+/// Up to [`UNEXPECTED_BODY_BYTES`] of an answer's body, for an error message.
+async fn read_some(mut response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < UNEXPECTED_BODY_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(UNEXPECTED_BODY_BYTES);
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_input_errors_say_what_is_expected() {
+        assert_eq!(
+            readable_input_error("conversion to `LosantId` for instance_id failed"),
+            "instance_id must be a Losant ID: 24 hexadecimal characters"
+        );
+        assert_eq!(
+            readable_input_error("conversion to `bool` for links failed"),
+            "links is not a valid `bool`"
+        );
+        assert_eq!(
+            readable_input_error("applicationRoles holds 1001 items"),
+            "applicationRoles holds 1001 items"
+        );
+    }
+}

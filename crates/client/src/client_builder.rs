@@ -1,0 +1,324 @@
+//! Configuring and building a [`Client`]: the only way to make one, so every client is checked
+//! before it sends anything.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::settings::Settings;
+use crate::{Client, ClientInfo, RetryPolicy};
+
+/// Losant's public API.
+pub const DEFAULT_BASE_URL: &str = "https://api.losant.com";
+/// How long one attempt may take, from sending the request to the end of the answer's body.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long opening a connection may take.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The `User-Agent` sent unless [`ClientBuilder::user_agent`] says otherwise.
+pub fn default_user_agent() -> &'static str {
+    concat!("losant-invites-client/", env!("CARGO_PKG_VERSION"))
+}
+
+/// The `Accept-Version` sent unless [`ClientBuilder::accept_version`] says otherwise: a semver
+/// range pinning the API version the spec describes, such as `^1.29.1`.
+pub fn default_accept_version() -> String {
+    format!("^{}", <Client as ClientInfo<Settings>>::api_version())
+}
+
+impl Client {
+    /// Starts configuring a client. Only a token is required.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = losant_invites_client::Client::builder()
+    ///     .token("my-api-token")
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://api.losant.com");
+    /// # Ok(()) }
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+
+    /// The retry policy requests follow.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+}
+
+/// Configures a [`Client`]. Made by [`Client::builder`].
+///
+/// `Debug` never shows the token.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    token: Option<String>,
+    base_url: String,
+    allow_insecure_http: bool,
+    accept_version: Option<String>,
+    user_agent: Option<String>,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            token: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            allow_insecure_http: false,
+            accept_version: None,
+            user_agent: None,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::standard(),
+            http_client: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("accept_version", &self.accept_version)
+            .field("user_agent", &self.user_agent)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "caller's own"),
+            )
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The Losant API token (or user token), sent as `Authorization: Bearer <token>`. Required.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Where the API is; default [`DEFAULT_BASE_URL`]. A path prefix is kept.
+    ///
+    /// A plain `http://` URL is refused unless its host is loopback (`localhost`, `127.0.0.0/8`,
+    /// `::1`) or [`allow_insecure_http`](Self::allow_insecure_http) is set, so the token never
+    /// crosses a network in clear text by accident.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Allows a plain `http://` base URL on a non-loopback host. Only for networks you trust.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The `Accept-Version` header; default [`default_accept_version`].
+    pub fn accept_version(mut self, range: impl Into<String>) -> Self {
+        self.accept_version = Some(range.into());
+        self
+    }
+
+    /// The `User-Agent` header; default [`default_user_agent`].
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// How long one attempt may take, body included; default [`DEFAULT_REQUEST_TIMEOUT`].
+    /// Retries each get the full time again; [`RetryPolicy::with_deadline`] bounds the total.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// How long opening a connection may take; default [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed attempts are retried; default [`RetryPolicy::standard`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Turns retries off: the same as `retry_policy(RetryPolicy::disabled())`.
+    pub fn no_retry(self) -> Self {
+        self.retry_policy(RetryPolicy::disabled())
+    }
+
+    /// Sends through the caller's own `reqwest::Client` (proxies, custom TLS roots, shared
+    /// connection pool). Its own timeouts, redirect policy and default headers then apply
+    /// instead of this builder's timeouts; the token, `Accept-Version` and `User-Agent` are
+    /// still set on each request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    /// A [`BuildError`] when the token is missing or not a valid header value, the base URL is
+    /// not an absolute `https://` URL (or a loopback or allowed `http://` one), or the HTTP
+    /// client cannot be set up.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let token = self.token.ok_or(BuildError::MissingToken)?;
+        if token.trim().is_empty() {
+            return Err(BuildError::MissingToken);
+        }
+        let mut authorization = HeaderValue::try_from(format!("Bearer {token}"))
+            .map_err(|_| BuildError::InvalidToken)?;
+        authorization.set_sensitive(true);
+        let base_url = checked_base_url(&self.base_url, self.allow_insecure_http)?;
+        let header = |name: &'static str, value: String| {
+            HeaderValue::try_from(value).map_err(|_| BuildError::InvalidHeader(name))
+        };
+        let settings = Settings {
+            authorization,
+            token: Arc::from(token),
+            accept_version: header(
+                "Accept-Version",
+                self.accept_version.unwrap_or_else(default_accept_version),
+            )?,
+            user_agent: header(
+                "User-Agent",
+                self.user_agent
+                    .unwrap_or_else(|| default_user_agent().to_owned()),
+            )?,
+            retry: self.retry,
+        };
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(self.request_timeout)
+                .connect_timeout(self.connect_timeout)
+                // Losant's API does not redirect; a redirect is reported, never followed.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| BuildError::Http(e.to_string()))?,
+        };
+        Ok(Client::new_with_client(&base_url, http, settings))
+    }
+}
+
+/// The base URL as requests will use it, or why it is refused.
+fn checked_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
+    let invalid = |why: &str| BuildError::InvalidBaseUrl(format!("{raw:?}: {why}"));
+    let url = reqwest::Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL takes no query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials belong in the token, not in the URL"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(invalid(
+                "plain http would send the token in clear text; use https, a loopback host, or allow_insecure_http(true)",
+            ));
+        }
+        other => return Err(invalid(&format!("unsupported scheme {other:?}"))),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Why a [`ClientBuilder`] could not build a client. Never contains the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No token, or an empty one, was given.
+    MissingToken,
+    /// The token holds characters an HTTP header cannot carry, such as a line break.
+    InvalidToken,
+    /// The base URL is not usable; the text says why.
+    InvalidBaseUrl(String),
+    /// A header value given to the builder cannot be sent.
+    InvalidHeader(&'static str),
+    /// The HTTP client could not be set up.
+    Http(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MissingToken => {
+                f.write_str("no API token: call `.token(...)` with a Losant API token")
+            }
+            Self::InvalidToken => {
+                f.write_str("the API token holds characters an HTTP header cannot carry")
+            }
+            Self::InvalidBaseUrl(why) => write!(f, "invalid base URL {why}"),
+            Self::InvalidHeader(name) => {
+                write!(f, "the {name} value cannot be sent as an HTTP header")
+            }
+            Self::Http(why) => write!(f, "the HTTP client could not be set up: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(
+            checked_base_url("https://api.losant.com/", false).unwrap(),
+            "https://api.losant.com"
+        );
+        assert_eq!(
+            checked_base_url("https://proxy.example/losant/", false).unwrap(),
+            "https://proxy.example/losant"
+        );
+        for loopback in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:2",
+            "http://127.9.9.9",
+        ] {
+            assert!(checked_base_url(loopback, false).is_ok(), "{loopback}");
+        }
+        for refused in [
+            "http://api.losant.com",
+            "http://10.0.0.1",
+            "ftp://x",
+            "api.losant.com",
+            "https://u:p@x",
+            "https://x/?a=1",
+        ] {
+            assert!(checked_base_url(refused, false).is_err(), "{refused}");
+        }
+        assert!(checked_base_url("http://api.example", true).is_ok());
+    }
+}

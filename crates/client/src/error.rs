@@ -1,0 +1,314 @@
+//! The one error every action answers with: what failed, in a line a person can act on, and
+//! the parts a program needs to decide what to do.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+
+/// The longest excerpt of an undecodable body kept in an error, in characters.
+const EXCERPT_CHARS: usize = 160;
+
+/// What kind of failure an [`Error`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input was invalid, such as an ID that is not 24 hexadecimal characters, or more than
+    /// 1000 role grants. Nothing was sent.
+    InvalidInput,
+    /// The server could not be reached, or the connection broke before the answer was whole.
+    Transport,
+    /// An attempt took longer than the request or connect timeout.
+    Timeout,
+    /// Losant (or a proxy in front of it) answered with an error status.
+    Api,
+    /// A success status came with a body that is not what the spec describes.
+    Decode,
+}
+
+/// Why an action failed.
+///
+/// `Display` is one line: the action, then what happened, such as
+/// `instanceOrgInvite.get: 404 NotFound: Invite was not found`. Neither `Display` nor `Debug`
+/// ever contains the API token.
+///
+/// ```
+/// # async fn example(client: losant_invites_client::Client) {
+/// use losant_invites_client::ErrorKind;
+///
+/// let result = client
+///     .instance_org_invite_get()
+///     .instance_id("575ec8687ae143cd83dc4a95")
+///     .org_id("575ec8687ae143cd83dc4a97")
+///     .invite_id("575ec8687ae143cd83dc4a94")
+///     .send()
+///     .await;
+/// match result {
+///     Ok(invite) => println!("{:?}", invite.email),
+///     Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => println!("no such invite"),
+///     Err(e) if e.kind() == ErrorKind::InvalidInput => eprintln!("fix the input: {e}"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+pub struct Error {
+    action: &'static str,
+    kind: ErrorKind,
+    status: Option<StatusCode>,
+    error_type: Option<String>,
+    message: Option<String>,
+    detail: Option<String>,
+    excerpt: Option<String>,
+    attempts: u32,
+}
+
+impl Error {
+    pub(crate) fn new(action: &'static str, kind: ErrorKind) -> Self {
+        Self {
+            action,
+            kind,
+            status: None,
+            error_type: None,
+            message: None,
+            detail: None,
+            excerpt: None,
+            attempts: 0,
+        }
+    }
+
+    pub(crate) fn with_status(mut self, status: Option<StatusCode>) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub(crate) fn with_api_error(
+        mut self,
+        error_type: Option<String>,
+        message: Option<String>,
+    ) -> Self {
+        self.error_type = error_type.map(|t| one_line(&t, EXCERPT_CHARS));
+        self.message = message.map(|m| one_line(&m, 4 * EXCERPT_CHARS));
+        self
+    }
+
+    pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(one_line(&detail.into(), 4 * EXCERPT_CHARS));
+        self
+    }
+
+    pub(crate) fn with_body(mut self, body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let excerpt = one_line(&text, EXCERPT_CHARS);
+        self.excerpt = (!excerpt.is_empty()).then_some(excerpt);
+        self
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// Replaces every occurrence of `secret` in what a server or the transport said, so an echo
+    /// of the token cannot leak through the error.
+    pub(crate) fn scrubbed(mut self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        for text in [
+            &mut self.error_type,
+            &mut self.message,
+            &mut self.detail,
+            &mut self.excerpt,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if text.contains(secret) {
+                *text = text.replace(secret, "[redacted]");
+            }
+        }
+        self
+    }
+
+    /// Losant's name of the action that failed, such as `instanceOrgInvite.get`.
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// Losant's error `type`, such as `NotFound` or `Validation`, when the answer carried one.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref()
+    }
+
+    /// Losant's error `message`, when the answer carried one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The start of an answer's body that was not the JSON the spec describes, such as a
+    /// proxy's HTML error page, on one line.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.excerpt.as_deref()
+    }
+
+    /// How many attempts were made: 0 when nothing was sent, more than 1 after retries.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether nothing was sent because the input was invalid.
+    pub fn is_invalid_input(&self) -> bool {
+        self.kind == ErrorKind::InvalidInput
+    }
+
+    /// Whether Losant answered 404: the instance, organization or invite does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status == Some(StatusCode::NOT_FOUND)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.action)?;
+        match self.kind {
+            ErrorKind::InvalidInput => f.write_str("invalid input, nothing was sent")?,
+            ErrorKind::Transport => f.write_str("transport failure")?,
+            ErrorKind::Timeout => f.write_str("timed out")?,
+            ErrorKind::Api => {}
+            ErrorKind::Decode => f.write_str("undecodable answer")?,
+        }
+        if let Some(status) = self.status {
+            let lead = if self.kind == ErrorKind::Api {
+                ""
+            } else {
+                ", status "
+            };
+            write!(f, "{lead}{}", status.as_u16())?;
+            if self.error_type.is_none()
+                && let Some(reason) = status.canonical_reason()
+            {
+                write!(f, " {reason}")?;
+            }
+        }
+        if let Some(error_type) = &self.error_type {
+            write!(f, " {error_type}")?;
+        }
+        for part in [&self.message, &self.detail].into_iter().flatten() {
+            write!(f, ": {part}")?;
+        }
+        if let Some(excerpt) = &self.excerpt {
+            write!(f, ": body starts {excerpt:?}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("action", &self.action)
+            .field("kind", &self.kind)
+            .field("status", &self.status)
+            .field("error_type", &self.error_type)
+            .field("message", &self.message)
+            .field("detail", &self.detail)
+            .field("body_excerpt", &self.excerpt)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `text` on one line, control characters and runs of white space folded into single spaces,
+/// cut to `max` characters with an ellipsis.
+fn one_line(text: &str, max: usize) -> String {
+    let mut line = String::with_capacity(text.len().min(max + 3));
+    let mut count = 0;
+    for word in text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        if !line.is_empty() {
+            line.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count == max {
+                line.push('…');
+                return line;
+            }
+            line.push(c);
+            count += 1;
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_read_like_losant_s() {
+        let error = Error::new("instanceOrgInvite.get", ErrorKind::Api)
+            .with_status(Some(StatusCode::NOT_FOUND))
+            .with_api_error(Some("NotFound".into()), Some("Invite was not found".into()))
+            .with_attempts(1);
+        assert_eq!(
+            error.to_string(),
+            "instanceOrgInvite.get: 404 NotFound: Invite was not found"
+        );
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_show_as_a_short_excerpt() {
+        let page = format!("<html>\n<body>\t{}</body></html>", "x".repeat(1000));
+        let error = Error::new("instanceOrgInvite.delete", ErrorKind::Api)
+            .with_status(Some(StatusCode::BAD_GATEWAY))
+            .with_body(page.as_bytes())
+            .with_attempts(3);
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "instanceOrgInvite.delete: 502 Bad Gateway: body starts \"<html> <body> xxx"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("…\" (after 3 attempts)"), "{text}");
+        assert!(!text.contains('\n'));
+        assert!(text.len() < 300);
+    }
+
+    #[test]
+    fn scrubbing_removes_an_echoed_secret() {
+        let error = Error::new("instanceOrgInvite.get", ErrorKind::Api)
+            .with_api_error(
+                Some("Unauthorized".into()),
+                Some("token s3cret is invalid".into()),
+            )
+            .with_body(b"s3cret")
+            .scrubbed("s3cret");
+        assert!(!error.to_string().contains("s3cret"));
+        assert!(!format!("{error:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn one_line_folds_and_cuts() {
+        assert_eq!(one_line("  a\r\n\tb  ", 10), "a b");
+        assert_eq!(one_line("abcdef", 3), "abc…");
+        assert_eq!(one_line("", 3), "");
+    }
+}

@@ -1,0 +1,112 @@
+//! What every request goes through between the generated builder and the network: the
+//! credentials and wire defaults Losant's own clients send (`pre`), and the attempts, retries
+//! and tracing around sending (`exec`).
+
+use std::time::Instant;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};
+use tracing::Instrument;
+
+use crate::call::{CALL, current_action};
+use crate::retry::{is_retried_status, retry_after};
+use crate::settings::Settings;
+use crate::{Client, default_query};
+
+const ACCEPT_VERSION: HeaderName = HeaderName::from_static("accept-version");
+/// progenitor sends the spec's `info.version` under this name; Losant reads `Accept-Version`.
+const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+impl ClientHooks<Settings> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let settings = self.inner();
+        let headers = request.headers_mut();
+        headers.remove(PROGENITOR_API_VERSION);
+        headers.insert(AUTHORIZATION, settings.authorization.clone());
+        headers.insert(ACCEPT_VERSION, settings.accept_version.clone());
+        headers.insert(USER_AGENT, settings.user_agent.clone());
+
+        let defaults = default_query(info.operation_id);
+        let url = request.url();
+        let missing: Vec<&(&str, &str)> = defaults
+            .iter()
+            .filter(|(name, _)| !url.query_pairs().any(|(given, _)| given == *name))
+            .collect();
+        if !missing.is_empty() {
+            let mut query = request.url_mut().query_pairs_mut();
+            for (name, value) in missing {
+                query.append_pair(name, value);
+            }
+        }
+        let _ = CALL.try_with(|call| call.token.replace(Some(settings.token.clone())));
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.inner().retry;
+        // GET and DELETE may run twice without harm; resendInvite (POST) may not.
+        let idempotent = request.method() != Method::POST;
+        let started = Instant::now();
+        let mut request = request;
+        let mut attempt = 1;
+        loop {
+            // A body held in memory clones; only a streamed one could not, and then there is
+            // simply no retry.
+            let spare = (attempt < policy.max_attempts())
+                .then(|| request.try_clone())
+                .flatten();
+            let span = tracing::info_span!(
+                "losant_invites_client::request",
+                action = current_action(),
+                method = %request.method(),
+                attempt,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let sent = Instant::now();
+            let result = self
+                .client()
+                .execute(request)
+                .instrument(span.clone())
+                .await;
+            let status = result.as_ref().ok().map(reqwest::Response::status);
+            span.record("duration_ms", sent.elapsed().as_millis() as u64);
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
+            }
+            let _ = CALL.try_with(|call| {
+                call.attempts.set(attempt);
+                call.last_status.set(status);
+            });
+
+            let Some(next) = spare else { return result };
+            let server_wait = match &result {
+                Ok(response) if idempotent && is_retried_status(response.status()) => {
+                    retry_after(response.headers())
+                }
+                // A failed connect means the request never left: safe to repeat, even a POST.
+                Err(error) if error.is_connect() => None,
+                _ => return result,
+            };
+            let Some(wait) = policy.wait(attempt, server_wait) else {
+                return result;
+            };
+            if started.elapsed() + wait > policy.deadline() {
+                return result;
+            }
+            span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
+            tokio::time::sleep(wait).await;
+            request = next;
+            attempt += 1;
+        }
+    }
+}

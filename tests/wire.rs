@@ -1,0 +1,130 @@
+//! The exact request each action puts on the wire, as the fake Losant recorded it, guarded by
+//! snapshots: method, path, sorted query, the headers Losant's own clients send (the token
+//! redacted), and the body.
+
+mod support;
+
+use losant_invites_client::types;
+use losant_invites_mock::{RecordedRequest, demo};
+use serde_json::{Value, json};
+
+/// The headers the wire format is about; transport headers (host, content-length) are not.
+const WIRE_HEADERS: [&str; 6] = [
+    "accept",
+    "accept-version",
+    "authorization",
+    "content-type",
+    "losantdomain",
+    "user-agent",
+];
+
+fn wire(request: &RecordedRequest) -> Value {
+    let headers: serde_json::Map<String, Value> = WIRE_HEADERS
+        .iter()
+        .filter_map(|name| {
+            request
+                .header(name)
+                .map(|value| ((*name).to_owned(), Value::from(value)))
+        })
+        .collect();
+    json!({
+        "method": request.method,
+        "path": request.path,
+        "query": request.sorted_query(),
+        "headers": headers,
+        "body": request.json_body(),
+    })
+}
+
+/// The one request the fake received.
+fn only_request(server: &losant_invites_mock::MockServer) -> RecordedRequest {
+    let log = server.requests();
+    assert_eq!(log.len(), 1, "{log:#?}");
+    let request = log.into_iter().next().expect("one request");
+    assert_eq!(
+        request.header("api-version"),
+        None,
+        "progenitor's api-version header is not sent"
+    );
+    request
+}
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    // The version changes with every release; the wire format does not.
+    settings.add_filter(
+        r"losant-invites-client/[0-9][^\s\x22]*",
+        "losant-invites-client/[version]",
+    );
+    settings
+}
+
+#[tokio::test]
+async fn get_sends_the_official_clients_defaults() {
+    let server = support::fake().await;
+    support::client(&server)
+        .instance_org_invite_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .send()
+        .await
+        .unwrap();
+    settings().bind(|| insta::assert_json_snapshot!("get", wire(&only_request(&server))));
+}
+
+#[tokio::test]
+async fn delete_sends_the_official_clients_defaults() {
+    let server = support::fake().await;
+    support::client(&server)
+        .instance_org_invite_delete()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .send()
+        .await
+        .unwrap();
+    settings().bind(|| insta::assert_json_snapshot!("delete", wire(&only_request(&server))));
+}
+
+#[tokio::test]
+async fn resend_invite_sends_json_role_info() {
+    let server = support::fake().await;
+    let grant = types::ResourceRoleGrant {
+        resource_id: "575ec8687ae143cd83dc4a90".parse().unwrap(),
+        role: types::ResourceRole::Collaborate,
+    };
+    support::client(&server)
+        .instance_org_invite_resend_invite()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .body(types::OrgRoleInfo {
+            role: Some(types::OrgRole::Edit),
+            application_roles: vec![grant],
+            dashboard_roles: vec![],
+        })
+        .send()
+        .await
+        .unwrap();
+    settings().bind(|| insta::assert_json_snapshot!("resend_invite", wire(&only_request(&server))));
+}
+
+#[tokio::test]
+async fn caller_set_flags_and_losantdomain_win_over_defaults() {
+    let server = support::fake().await;
+    support::client(&server)
+        .instance_org_invite_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .links(false)
+        .actions(true)
+        .losantdomain("example.com")
+        .send()
+        .await
+        .unwrap();
+    settings().bind(|| {
+        insta::assert_json_snapshot!("get_with_caller_flags", wire(&only_request(&server)))
+    });
+}
