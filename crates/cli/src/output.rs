@@ -1,0 +1,93 @@
+//! How results look: lines for people on a terminal, stable JSON for programs.
+
+use losant_invites_client::{Error, ErrorKind, types};
+use serde_json::{Value, json};
+
+/// The invite for a person: one field a line.
+pub fn invite_text(invite: &types::OrgInvite) -> String {
+    let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
+    let grants = |grants: &[types::ReportedResourceRoleGrant]| {
+        if grants.is_empty() {
+            "-".to_owned()
+        } else {
+            grants
+                .iter()
+                .map(|g| format!("{}={}", *g.resource_id, g.role))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let status = match invite.has_expired {
+        Some(true) => "expired".to_owned(),
+        Some(false) => match expiry(invite) {
+            Some(when) => format!("pending, expires {when}"),
+            None => "pending".to_owned(),
+        },
+        None => "-".to_owned(),
+    };
+    let mut fields = vec![
+        (
+            "invite",
+            or_dash(invite.id.as_ref().map(|id| id.to_string())),
+        ),
+        (
+            "email",
+            or_dash(invite.email.as_ref().map(|e| e.to_string())),
+        ),
+        (
+            "role",
+            or_dash(invite.role.as_ref().map(ToString::to_string)),
+        ),
+        ("applications", grants(&invite.application_roles)),
+        ("dashboards", grants(&invite.dashboard_roles)),
+        (
+            "invited",
+            or_dash(invite.invite_date.map(|d| d.to_rfc3339())),
+        ),
+        ("status", status),
+    ];
+    if invite.disallow_transfer == Some(true) {
+        fields.push(("transfer", "disallowed".to_owned()));
+    }
+    let lines: Vec<String> = fields
+        .iter()
+        .map(|(label, value)| format!("{label:<13}{value}"))
+        .collect();
+    lines.join("\n")
+}
+
+/// A failure as JSON: its kind, the HTTP status and Losant's `type` and `message` when known,
+/// and the one-line text.
+pub fn error_json(error: &Error) -> Value {
+    let kind = match error.kind() {
+        ErrorKind::InvalidInput => "invalidInput",
+        ErrorKind::Transport => "transport",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::Api => "api",
+        ErrorKind::Decode => "decode",
+        _ => "other",
+    };
+    json!({
+        "kind": kind,
+        "status": error.status().map(|s| s.as_u16()),
+        "type": error.error_type(),
+        "message": error.message(),
+        "text": error.to_string(),
+    })
+}
+
+/// Pretty JSON of anything the client decoded; it was decoded from JSON, so it encodes back.
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// When an invite expires: its date plus its time to live.
+fn expiry(invite: &types::OrgInvite) -> Option<String> {
+    let date = invite.invite_date?;
+    // A time to live that is not a sane number of milliseconds shows no expiry at all.
+    let ttl = invite
+        .ttl
+        .filter(|t| t.is_finite() && *t >= 0.0 && *t < 1e15)?;
+    let when = date.checked_add_signed(chrono::TimeDelta::try_milliseconds(ttl as i64)?)?;
+    Some(when.to_rfc3339())
+}
