@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use clap::CommandFactory;
-use losant_invites_client::{Client, types};
+use std::future::Future;
+
+use losant_invites_client::{Client, ResponseValue, types};
 
 use crate::args::{Cli, Command, Global, Output, Resend, Targets};
 use crate::bulk;
@@ -57,95 +59,77 @@ fn client(global: &Global) -> Result<Client, Failure> {
     builder.build().map_err(|e| Failure::usage(e.to_string()))
 }
 
-/// The IDs a bulk run acts on, or `None` for a single invite.
-fn bulk_ids(targets: &Targets) -> Result<Option<Vec<bulk::Listed>>, Failure> {
-    match &targets.invite_ids_from {
-        Some(path) => Ok(Some(bulk::parse_ids(&bulk::read_source(
-            path,
-            "invite IDs",
-        )?)?)),
-        None => Ok(None),
-    }
-}
-
 async fn get(targets: Targets) -> Result<Outcome, Failure> {
-    let global = &targets.global;
-    let ids = bulk_ids(&targets)?;
-    let client = client(global)?;
+    let client = client(&targets.global)?;
     let send = |invite_id: String| {
-        let mut request = client
+        let request = client
             .instance_org_invite_get()
             .instance_id(targets.org.instance_id.as_str())
             .org_id(targets.org.org_id.as_str())
             .invite_id(invite_id);
-        if let Some(domain) = &global.losantdomain {
-            request = request.losantdomain(domain.clone());
-        }
-        async move { request.send().await.map(|answer| answer.into_inner()) }
+        let request = match &targets.global.losantdomain {
+            Some(domain) => request.losantdomain(domain.clone()),
+            None => request,
+        };
+        async move { request.send().await.map(ResponseValue::into_inner) }
     };
-    let json = json_output(global);
-    match ids {
-        Some(ids) => {
-            let act = |id: String| {
-                let sent = send(id);
-                async move {
-                    sent.await
-                        .map(|invite| serde_json::to_value(invite).unwrap_or_default())
-                }
-            };
-            Ok(bulk::run(ids, targets.concurrency.into(), json, "found", act).await)
-        }
-        None => {
-            let invite = send(targets.invite_id.unwrap_or_default()).await?;
-            println!(
-                "{}",
-                if json {
-                    to_json(&invite)
-                } else {
-                    invite_text(&invite)
-                }
-            );
-            Ok(Outcome::SUCCESS)
-        }
-    }
+    act_on_targets(&targets, "found", send, |_, invite| invite_text(invite)).await
 }
 
 async fn delete(targets: Targets) -> Result<Outcome, Failure> {
-    let global = &targets.global;
-    let ids = bulk_ids(&targets)?;
-    let client = client(global)?;
+    let client = client(&targets.global)?;
     let send = |invite_id: String| {
-        let mut request = client
+        let request = client
             .instance_org_invite_delete()
             .instance_id(targets.org.instance_id.as_str())
             .org_id(targets.org.org_id.as_str())
             .invite_id(invite_id);
-        if let Some(domain) = &global.losantdomain {
-            request = request.losantdomain(domain.clone());
-        }
-        async move { request.send().await.map(|answer| answer.into_inner()) }
+        let request = match &targets.global.losantdomain {
+            Some(domain) => request.losantdomain(domain.clone()),
+            None => request,
+        };
+        async move { request.send().await.map(ResponseValue::into_inner) }
     };
-    let json = json_output(global);
-    match ids {
-        Some(ids) => {
+    act_on_targets(&targets, "deleted", send, |id, _| {
+        format!("deleted invite {id}")
+    })
+    .await
+}
+
+/// Runs an action on the targets: the one `--invite-id`, or every ID of `--invite-ids-from`.
+/// `text` renders a single answer for a person.
+async fn act_on_targets<T, Fut>(
+    targets: &Targets,
+    verb: &str,
+    send: impl Fn(String) -> Fut,
+    text: impl Fn(&str, &T) -> String,
+) -> Result<Outcome, Failure>
+where
+    T: serde::Serialize,
+    Fut: Future<Output = Result<T, losant_invites_client::Error>>,
+{
+    let json = json_output(&targets.global);
+    match &targets.invite_ids_from {
+        Some(path) => {
+            let ids = bulk::parse_ids(&bulk::read_source(path, "invite IDs")?)?;
             let act = |id: String| {
                 let sent = send(id);
                 async move {
                     sent.await
-                        .map(|success| serde_json::to_value(success).unwrap_or_default())
+                        .map(|answer| serde_json::to_value(answer).unwrap_or_default())
                 }
             };
-            Ok(bulk::run(ids, targets.concurrency.into(), json, "deleted", act).await)
+            Ok(bulk::run(ids, targets.concurrency.into(), json, verb, act).await)
         }
         None => {
-            let invite_id = targets.invite_id.unwrap_or_default();
-            let success = send(invite_id.clone()).await?;
+            let id = targets.invite_id.clone().unwrap_or_default();
+            let answer = send(id.clone()).await?;
             println!(
                 "{}",
                 if json {
-                    to_json(&success)
+                    to_json(&answer)
                 } else {
-                    format!("deleted invite {invite_id}")
+                    text(&id, &answer)
                 }
             );
             Ok(Outcome::SUCCESS)
