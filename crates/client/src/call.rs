@@ -12,6 +12,7 @@ use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 
 use crate::error::{Error, ErrorKind};
+use crate::response_limit::is_over_cap;
 use crate::types::ApiError;
 
 /// The most of an unexpected answer's body read to describe it in an error.
@@ -84,6 +85,11 @@ async fn present(
             Error::new(action, ErrorKind::InvalidInput).with_detail(readable_input_error(&why))
         }
         Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => transport(action, &e),
+        Generated::ResponseBodyError(e) if is_over_cap(&e) => Error::new(action, ErrorKind::Decode)
+            .with_status(status)
+            .with_detail(
+                "the answer is larger than the client's max_response_bytes; the rest was not read",
+            ),
         Generated::ResponseBodyError(e) => {
             let error = transport(action, &e).with_status(status);
             match error.kind() {

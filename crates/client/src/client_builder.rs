@@ -17,6 +17,10 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long opening a connection may take.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The most bytes of an answer's body the client reads; an invite with 2000 role grants is
+/// about 150 KiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
 /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] says otherwise.
 pub fn default_user_agent() -> &'static str {
     concat!("losant-invites-client/", env!("CARGO_PKG_VERSION"))
@@ -67,6 +71,7 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: usize,
     http_client: Option<reqwest::Client>,
 }
 
@@ -81,6 +86,7 @@ impl Default for ClientBuilder {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::standard(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http_client: None,
         }
     }
@@ -164,6 +170,16 @@ impl ClientBuilder {
         self.retry_policy(RetryPolicy::disabled())
     }
 
+    /// The most bytes of an answer's body the client reads; default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]. A longer answer fails with [`ErrorKind::Decode`] after
+    /// reading no more than this, so memory stays bounded whatever a server sends.
+    ///
+    /// [`ErrorKind::Decode`]: crate::ErrorKind::Decode
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.max_response_bytes = max;
+        self
+    }
+
     /// Sends through the caller's own `reqwest::Client` (proxies, custom TLS roots, shared
     /// connection pool). Its own timeouts, redirect policy and default headers then apply
     /// instead of this builder's timeouts; the token, `Accept-Version` and `User-Agent` are
@@ -204,6 +220,7 @@ impl ClientBuilder {
                     .unwrap_or_else(|| default_user_agent().to_owned()),
             )?,
             retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
         };
         let http = match self.http_client {
             Some(client) => client,

@@ -10,6 +10,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};
 use tracing::Instrument;
 
 use crate::call::{CALL, current_action};
+use crate::response_limit::capped;
 use crate::retry::{is_retried_status, retry_after};
 use crate::settings::Settings;
 use crate::{Client, default_query};
@@ -77,7 +78,8 @@ impl ClientHooks<Settings> for Client {
                 .client()
                 .execute(request)
                 .instrument(span.clone())
-                .await;
+                .await
+                .map(|response| capped(response, self.inner().max_response_bytes));
             let status = result.as_ref().ok().map(reqwest::Response::status);
             span.record("duration_ms", sent.elapsed().as_millis() as u64);
             if let Some(status) = status {

@@ -5,6 +5,7 @@ mod call;
 mod client_builder;
 mod error;
 mod hooks;
+mod response_limit;
 mod retry;
 mod roles;
 mod settings;
@@ -17,8 +18,9 @@ mod generated {
 }
 
 pub use client_builder::{
-    BuildError, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-    default_accept_version, default_user_agent,
+    BuildError, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, default_accept_version,
+    default_user_agent,
 };
 pub use error::{Error, ErrorKind};
 pub use generated::{Client, ResponseValue, builder, types};

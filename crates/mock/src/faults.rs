@@ -33,7 +33,33 @@ pub enum Fault {
         /// The pause before each byte.
         interval: Duration,
     },
+    /// Answer 200 with a JSON body of `bytes` bytes, streamed without a length; not acted on.
+    Huge {
+        /// The size of the body.
+        bytes: usize,
+    },
+    /// Answer 200 with a JSON body holding bytes that are not UTF-8; not acted on.
+    BadUtf8,
+    /// Answer 200 with arrays nested `depth` deep; not acted on.
+    Nested {
+        /// How deep the arrays go.
+        depth: usize,
+    },
+    /// Act, then answer normally but labelled `text/plain`.
+    WrongType,
+    /// Answer `302 Found` pointing at the same path under `location`; not acted on.
+    Redirect {
+        /// The base URL redirected to, such as another server's.
+        location: String,
+    },
+    /// Act, then answer as HTTP/1.0 with no length: the body ends when the connection closes.
+    Http10,
 }
+
+/// The size of a `huge` body unless given: 10 MiB.
+pub const DEFAULT_HUGE_BYTES: usize = 10 * 1024 * 1024;
+/// The depth of a `nested` body unless given.
+pub const DEFAULT_NESTING: usize = 100_000;
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -51,6 +77,12 @@ impl fmt::Display for Fault {
             Fault::Truncate => f.write_str("truncate"),
             Fault::Drop => f.write_str("drop"),
             Fault::Trickle { interval } => write!(f, "trickle:{}", interval.as_millis()),
+            Fault::Huge { bytes } => write!(f, "huge:{bytes}"),
+            Fault::BadUtf8 => f.write_str("bad-utf8"),
+            Fault::Nested { depth } => write!(f, "nested:{depth}"),
+            Fault::WrongType => f.write_str("wrong-type"),
+            Fault::Redirect { location } => write!(f, "redirect:{location}"),
+            Fault::Http10 => f.write_str("http10"),
         }
     }
 }
@@ -59,7 +91,9 @@ impl FromStr for Fault {
     type Err = String;
 
     /// Reads the forms `ok`, `STATUS` (`503`), `STATUS:RETRY_AFTER_SECONDS` (`429:2`), `html`
-    /// or `html:STATUS`, `truncate`, `drop`, and `trickle` or `trickle:MILLISECONDS_PER_BYTE`.
+    /// or `html:STATUS`, `truncate`, `drop`, `trickle` or `trickle:MILLISECONDS_PER_BYTE`,
+    /// `huge` or `huge:BYTES`, `bad-utf8`, `nested` or `nested:DEPTH`, `wrong-type`,
+    /// `redirect:URL` and `http10`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (word, arg) = match s.split_once(':') {
             Some((word, arg)) => (word, Some(arg)),
@@ -67,6 +101,10 @@ impl FromStr for Fault {
         };
         let number = |arg: &str| {
             arg.parse::<u32>()
+                .map_err(|_| format!("fault {s:?}: {arg:?} is not a whole number"))
+        };
+        let size = |arg: &str| {
+            arg.parse::<usize>()
                 .map_err(|_| format!("fault {s:?}: {arg:?} is not a whole number"))
         };
         let status = |arg: &str| match arg.parse::<u16>() {
@@ -87,6 +125,20 @@ impl FromStr for Fault {
             ("trickle", Some(arg)) => Ok(Fault::Trickle {
                 interval: Duration::from_millis(number(arg)?.into()),
             }),
+            ("huge", None) => Ok(Fault::Huge {
+                bytes: DEFAULT_HUGE_BYTES,
+            }),
+            ("huge", Some(arg)) => Ok(Fault::Huge { bytes: size(arg)? }),
+            ("bad-utf8", None) => Ok(Fault::BadUtf8),
+            ("nested", None) => Ok(Fault::Nested {
+                depth: DEFAULT_NESTING,
+            }),
+            ("nested", Some(arg)) => Ok(Fault::Nested { depth: size(arg)? }),
+            ("wrong-type", None) => Ok(Fault::WrongType),
+            ("redirect", Some(location)) if location.starts_with("http") => Ok(Fault::Redirect {
+                location: location.trim_end_matches('/').to_owned(),
+            }),
+            ("http10", None) => Ok(Fault::Http10),
             (code, retry_after) if code.starts_with(|c: char| c.is_ascii_digit()) => {
                 Ok(Fault::Status {
                     status: status(code)?,
@@ -94,7 +146,7 @@ impl FromStr for Fault {
                 })
             }
             _ => Err(format!(
-                "unknown fault {s:?}: expected ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop or trickle[:MS]"
+                "unknown fault {s:?}: expected ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop, trickle[:MS], huge[:BYTES], bad-utf8, nested[:DEPTH], wrong-type, redirect:URL or http10"
             )),
         }
     }
@@ -147,7 +199,16 @@ mod tests {
 
     #[test]
     fn malformed_faults_are_refused_with_a_reason() {
-        for text in ["", "teapot", "700", "429:soon", "html:x", "trickle:-1"] {
+        for text in [
+            "",
+            "teapot",
+            "700",
+            "429:soon",
+            "html:x",
+            "trickle:-1",
+            "huge:lots",
+            "redirect:nowhere",
+        ] {
             let error = text.parse::<Fault>().unwrap_err();
             assert!(error.contains(&format!("{text:?}")), "{text}: {error}");
         }

@@ -432,6 +432,7 @@ async fn invite_route(
     method: Method,
     params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
     RawQuery(query): RawQuery,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -470,12 +471,46 @@ async fn invite_route(
             response.extensions_mut().insert(DropConnection);
             return response;
         }
-        Fault::Pass | Fault::Truncate | Fault::Trickle { .. } => {}
+        Fault::Huge { bytes } => return huge(bytes),
+        Fault::BadUtf8 => {
+            let body = Bytes::from_static(
+                b"{\"id\":\"575ec8687ae143cd83dc4a94\",\"email\":\"\xff\xfe@example.com\"}",
+            );
+            return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
+        Fault::Nested { depth } => {
+            let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
+        Fault::Redirect { location } => {
+            let target = format!(
+                "{location}{}",
+                uri.path_and_query().map_or("/", |p| p.as_str())
+            );
+            let mut response = StatusCode::FOUND.into_response();
+            if let Ok(target) = HeaderValue::try_from(target) {
+                response.headers_mut().insert(header::LOCATION, target);
+            }
+            return response;
+        }
+        Fault::Pass
+        | Fault::Truncate
+        | Fault::Trickle { .. }
+        | Fault::WrongType
+        | Fault::Http10 => {}
     }
     let answer = act(&shared, action, params, query.as_deref(), &headers, &body);
     match fault {
         Fault::Truncate => truncated(answer).await,
         Fault::Trickle { interval } => trickled(answer, interval).await,
+        Fault::WrongType => {
+            let mut answer = answer;
+            answer
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            answer
+        }
+        Fault::Http10 => http10(answer).await,
         _ => answer,
     }
 }
@@ -653,4 +688,37 @@ async fn trickled(response: Response, interval: Duration) -> Response {
         Some((Ok::<_, Infallible>(byte), rest.slice(1..)))
     });
     Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// A 200 answer whose JSON body is `bytes` long, streamed in chunks with no length announced.
+fn huge(bytes: usize) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let (head, tail) = (
+        Bytes::from_static(b"{\"email\":\""),
+        Bytes::from_static(b"\"}"),
+    );
+    let filler = bytes.saturating_sub(head.len() + tail.len());
+    let chunk = Bytes::from(vec![b'a'; CHUNK]);
+    let middle =
+        (0..filler.div_ceil(CHUNK)).map(move |i| chunk.slice(..CHUNK.min(filler - i * CHUNK)));
+    let parts = std::iter::once(head)
+        .chain(middle)
+        .chain(std::iter::once(tail))
+        .map(Ok::<_, Infallible>);
+    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(parts)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// The same answer as HTTP/1.0 without a length: hyper then ends the body by closing the
+/// connection, as old servers and some proxies do.
+async fn http10(response: Response) -> Response {
+    let (mut parts, bytes) = into_head_and_bytes(response).await;
+    parts.version = axum::http::Version::HTTP_10;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = Body::from_stream(futures_util::stream::iter([Ok::<_, Infallible>(bytes)]));
+    Response::from_parts(parts, body)
 }

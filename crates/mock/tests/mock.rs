@@ -801,3 +801,56 @@ async fn unknown_fields_and_values_in_a_seed_are_served_back() {
     assert_eq!(invite["futureField"], json!({"a": 1}));
     assert_eq!(invite["applicationRoles"][0]["role"], "superuser");
 }
+
+#[tokio::test]
+async fn hostile_faults_answer_as_described() {
+    let server = demo_server().await;
+    let url = format!("{}{}?_links=true", server.url(), path(demo::INVITE_ID));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = || client.get(&url).bearer_auth(ADMIN).send();
+
+    server.script(Action::Get, [Fault::Huge { bytes: 300_000 }]);
+    let huge = get().await.unwrap();
+    assert!(huge.content_length().is_none(), "streamed without a length");
+    let body = huge.bytes().await.unwrap();
+    assert_eq!(body.len(), 300_000);
+    assert!(serde_json::from_slice::<Value>(&body).is_ok(), "still JSON");
+
+    server.script(Action::Get, [Fault::BadUtf8]);
+    let bad = get().await.unwrap().bytes().await.unwrap();
+    assert!(std::str::from_utf8(&bad).is_err());
+
+    server.script(Action::Get, [Fault::Nested { depth: 1000 }]);
+    let nested = get().await.unwrap().text().await.unwrap();
+    assert!(nested.starts_with("[[[[") && nested.len() == 2000);
+
+    server.script(Action::Get, [Fault::WrongType]);
+    let relabelled = get().await.unwrap();
+    assert_eq!(relabelled.headers()["content-type"], "text/plain");
+    assert_eq!(
+        relabelled.json::<Value>().await.unwrap()["id"],
+        demo::INVITE_ID
+    );
+
+    server.script(
+        Action::Get,
+        [Fault::Redirect {
+            location: "http://127.0.0.1:9".into(),
+        }],
+    );
+    let moved = get().await.unwrap();
+    assert_eq!(moved.status(), StatusCode::FOUND);
+    assert_eq!(
+        moved.headers()["location"],
+        format!("http://127.0.0.1:9{}?_links=true", path(demo::INVITE_ID))
+    );
+
+    server.script(Action::Get, [Fault::Http10]);
+    let old = get().await.unwrap();
+    assert_eq!(old.version(), reqwest::Version::HTTP_10);
+    assert!(old.content_length().is_none());
+    assert_eq!(old.json::<Value>().await.unwrap()["id"], demo::INVITE_ID);
+}
