@@ -64,10 +64,7 @@ pub(crate) async fn run<T>(
         Ok(value) => Ok(value),
         Err(error) => {
             let error = present(action, error, status).await.with_attempts(attempts);
-            Err(match token {
-                Some(token) => error.scrubbed(&token),
-                None => error,
-            })
+            Err(error.finish(token.as_deref().unwrap_or_default()))
         }
     }
 }

@@ -85,20 +85,18 @@ impl Error {
         error_type: Option<String>,
         message: Option<String>,
     ) -> Self {
-        self.error_type = error_type.map(|t| one_line(&t, EXCERPT_CHARS));
-        self.message = message.map(|m| one_line(&m, 4 * EXCERPT_CHARS));
+        self.error_type = error_type;
+        self.message = message;
         self
     }
 
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(one_line(&detail.into(), 4 * EXCERPT_CHARS));
+        self.detail = Some(detail.into());
         self
     }
 
     pub(crate) fn with_body(mut self, body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
-        let excerpt = one_line(&text, EXCERPT_CHARS);
-        self.excerpt = (!excerpt.is_empty()).then_some(excerpt);
+        self.excerpt = Some(String::from_utf8_lossy(body).into_owned());
         self
     }
 
@@ -107,23 +105,25 @@ impl Error {
         self
     }
 
-    /// Replaces every occurrence of `secret` in what a server or the transport said, so an echo
-    /// of the token cannot leak through the error.
-    pub(crate) fn scrubbed(mut self, secret: &str) -> Self {
-        if secret.is_empty() {
-            return self;
-        }
-        for text in [
-            &mut self.error_type,
-            &mut self.message,
-            &mut self.detail,
-            &mut self.excerpt,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if text.contains(secret) {
-                *text = text.replace(secret, "[redacted]");
+    /// Makes what a server or the transport said presentable: every occurrence of `secret`
+    /// replaced first, so an echo of the token cannot leak, then each part folded onto one
+    /// line and cut short. Every error passes through here before it reaches a user.
+    pub(crate) fn finish(mut self, secret: &str) -> Self {
+        let limits = [
+            (&mut self.error_type, EXCERPT_CHARS),
+            (&mut self.message, 4 * EXCERPT_CHARS),
+            (&mut self.detail, 4 * EXCERPT_CHARS),
+            (&mut self.excerpt, EXCERPT_CHARS),
+        ];
+        for (part, limit) in limits {
+            if let Some(text) = part.take() {
+                let text = if secret.is_empty() {
+                    text
+                } else {
+                    text.replace(secret, "[redacted]")
+                };
+                let text = one_line(&text, limit);
+                *part = (!text.is_empty()).then_some(text);
             }
         }
         self
@@ -237,16 +237,13 @@ impl std::error::Error for Error {}
 fn one_line(text: &str, max: usize) -> String {
     let mut line = String::with_capacity(text.len().min(max + 3));
     let mut count = 0;
-    for word in text
+    let words = text
         .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-    {
-        if !line.is_empty() {
-            line.push(' ');
-            count += 1;
-        }
-        for c in word.chars() {
-            if count == max {
+        .filter(|w| !w.is_empty());
+    for (index, word) in words.enumerate() {
+        let separator = (index > 0).then_some(' ');
+        for c in separator.into_iter().chain(word.chars()) {
+            if count >= max {
                 line.push('…');
                 return line;
             }
@@ -266,7 +263,8 @@ mod tests {
         let error = Error::new("instanceOrgInvite.get", ErrorKind::Api)
             .with_status(Some(StatusCode::NOT_FOUND))
             .with_api_error(Some("NotFound".into()), Some("Invite was not found".into()))
-            .with_attempts(1);
+            .with_attempts(1)
+            .finish("");
         assert_eq!(
             error.to_string(),
             "instanceOrgInvite.get: 404 NotFound: Invite was not found"
@@ -279,7 +277,8 @@ mod tests {
         let error = Error::new("instanceOrgInvite.delete", ErrorKind::Api)
             .with_status(Some(StatusCode::BAD_GATEWAY))
             .with_body(page.as_bytes())
-            .with_attempts(3);
+            .with_attempts(3)
+            .finish("");
         let text = error.to_string();
         assert!(
             text.starts_with(
@@ -300,9 +299,28 @@ mod tests {
                 Some("token s3cret is invalid".into()),
             )
             .with_body(b"s3cret")
-            .scrubbed("s3cret");
+            .finish("s3cret");
         assert!(!error.to_string().contains("s3cret"));
         assert!(!format!("{error:?}").contains("s3cret"));
+    }
+
+    /// `error_text`: a short secret echoed many times grew the text past every bound, when
+    /// scrubbing came after cutting.
+    #[test]
+    fn scrubbing_comes_before_cutting() {
+        let echo = "q".repeat(5000);
+        let error = Error::new("instanceOrgInvite.get", ErrorKind::Timeout)
+            .with_detail(echo)
+            .finish("q");
+        assert!(error.to_string().chars().count() < 1000, "{error}");
+        let straddling = format!("{}{}", "x".repeat(EXCERPT_CHARS - 3), "s3cret-token");
+        let error = Error::new("instanceOrgInvite.get", ErrorKind::Api)
+            .with_body(straddling.as_bytes())
+            .finish("s3cret-token");
+        assert!(
+            !error.to_string().contains("s3c"),
+            "no part of a cut secret shows: {error}"
+        );
     }
 
     #[test]
@@ -310,5 +328,54 @@ mod tests {
         assert_eq!(one_line("  a\r\n\tb  ", 10), "a b");
         assert_eq!(one_line("abcdef", 3), "abc…");
         assert_eq!(one_line("", 3), "");
+        assert_eq!(one_line("ab cd", 3), "ab …");
+    }
+
+    /// `error_text`: a cut that fell on the space between two words was stepped over, and the
+    /// text ran on past every bound.
+    #[test]
+    fn a_cut_on_a_word_boundary_still_cuts() {
+        let words = "ab ".repeat(2000);
+        assert_eq!(one_line(&words, 5).chars().count(), 6);
+        assert_eq!(one_line(&words, 2), "ab…");
+    }
+}
+
+/// Entry points for the fuzz targets under `crates/fuzz`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{Error, ErrorKind, StatusCode};
+
+    /// Builds an error from arbitrary parts the way answers do, scrubs `secret` from it, and
+    /// returns its `Display` and `Debug`.
+    pub fn error_text(
+        kind: u8,
+        status: u16,
+        error_type: Option<String>,
+        message: Option<String>,
+        detail: Option<String>,
+        body: &[u8],
+        secret: &str,
+    ) -> (String, String) {
+        let kinds = [
+            ErrorKind::InvalidInput,
+            ErrorKind::Transport,
+            ErrorKind::Timeout,
+            ErrorKind::Api,
+            ErrorKind::Decode,
+        ];
+        let mut error = Error::new(
+            "instanceOrgInvite.get",
+            kinds[usize::from(kind) % kinds.len()],
+        )
+        .with_status(StatusCode::from_u16(status).ok())
+        .with_api_error(error_type, message)
+        .with_body(body)
+        .with_attempts(u32::from(kind));
+        if let Some(detail) = detail {
+            error = error.with_detail(detail);
+        }
+        let error = error.finish(secret);
+        (error.to_string(), format!("{error:?}"))
     }
 }

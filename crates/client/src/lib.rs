@@ -5,6 +5,8 @@ mod call;
 mod client_builder;
 mod error;
 mod hooks;
+#[cfg(test)]
+mod regressions;
 mod response_limit;
 mod retry;
 mod roles;
@@ -22,7 +24,7 @@ pub use client_builder::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, default_accept_version,
     default_user_agent,
 };
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, fuzzing as __fuzzing};
 pub use generated::{Client, ResponseValue, builder, types};
 pub(crate) use generated::{ClientInfo, default_query};
 pub use retry::RetryPolicy;
