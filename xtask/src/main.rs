@@ -1,10 +1,14 @@
 //! Maintainer tasks, run as `cargo xtask <task>`.
 //!
+//! `bench` runs a short version of the benchmarks and prints the table the README quotes.
+//!
 //! `codegen` rewrites the reviewed copy of the generated client, the insta snapshot under
 //! `tests/snapshots/`, from `openapi/`. With `--check` it changes nothing and fails with a diff
 //! when the committed copy is stale, which is how CI keeps the spec and the review in step.
 //!
 //! Keep this crate small: every dependency added here slows every maintainer's first build.
+
+mod bench;
 
 use std::{
     env, fs,
@@ -19,11 +23,13 @@ const SNAPSHOT: &str = "tests/snapshots/generated_surface__generated_client.snap
 /// The header insta writes for that snapshot, so `cargo test` reads our file as its own.
 const SNAPSHOT_HEADER: &str = "---\nsource: tests/generated_surface.rs\nexpression: source\n---\n";
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask bench
 
 tasks:
   codegen          regenerate the reviewed copy of the generated client from openapi/
-  codegen --check  fail with a diff if the committed copy is stale";
+  codegen --check  fail with a diff if the committed copy is stale
+  bench            a short run of the benchmarks: the SDK against raw reqwest and hyper, and
+                   the CLI's cold start against curl, in one table";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -31,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(Mode::Write),
         ["codegen", "--check"] => codegen(Mode::Check),
+        ["bench"] => bench::run(&workspace_root()),
         _ => Err(USAGE.to_owned()),
     };
     match result {

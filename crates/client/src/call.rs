@@ -96,10 +96,7 @@ async fn present(
         }
         Generated::ErrorResponse(answer) => {
             let status = answer.status();
-            let body = answer.into_inner();
-            Error::new(action, ErrorKind::Api)
-                .with_status(Some(status))
-                .with_api_error(body.type_, body.message)
+            api_error(action, status, answer.into_inner())
         }
         Generated::InvalidResponsePayload(body, e) => {
             let kind = match status {
@@ -129,6 +126,13 @@ async fn present(
         }
         Generated::Custom(why) => Error::new(action, ErrorKind::Transport).with_detail(why),
     }
+}
+
+/// An error answer whose body is Losant's error object.
+pub(crate) fn api_error(action: &'static str, status: StatusCode, body: ApiError) -> Error {
+    Error::new(action, ErrorKind::Api)
+        .with_status(Some(status))
+        .with_api_error(body.type_, body.message)
 }
 
 fn transport(action: &'static str, error: &reqwest::Error) -> Error {

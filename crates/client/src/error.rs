@@ -341,10 +341,25 @@ mod tests {
     }
 }
 
-/// Entry points for the fuzz targets under `crates/fuzz`; not part of the API.
+/// Entry points for the fuzz targets under `crates/fuzz` and the benchmarks; not part of the
+/// API.
 #[doc(hidden)]
-pub mod fuzzing {
+pub mod internals {
     use super::{Error, ErrorKind, StatusCode};
+
+    /// An error answer's body as the client presents it: Losant's error object when it is
+    /// one, an excerpt otherwise.
+    pub fn api_error(status: u16, body: &[u8]) -> Error {
+        let action = "instanceOrgInvite.get";
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let error = match serde_json::from_slice(body) {
+            Ok(body) => crate::call::api_error(action, status, body),
+            Err(_) => Error::new(action, ErrorKind::Api)
+                .with_status(Some(status))
+                .with_body(body),
+        };
+        error.finish("")
+    }
 
     /// Builds an error from arbitrary parts the way answers do, scrubs `secret` from it, and
     /// returns its `Display` and `Debug`.

@@ -24,7 +24,7 @@ pub use client_builder::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, default_accept_version,
     default_user_agent,
 };
-pub use error::{Error, ErrorKind, fuzzing as __fuzzing};
+pub use error::{Error, ErrorKind, internals as __internals};
 pub use generated::{Client, ResponseValue, builder, types};
 pub(crate) use generated::{ClientInfo, default_query};
 pub use retry::RetryPolicy;

@@ -17,7 +17,7 @@ struct Parts {
 }
 
 fuzz_target!(|parts: Parts| {
-    let (display, debug) = losant_invites_client::__fuzzing::error_text(
+    let (display, debug) = losant_invites_client::__internals::error_text(
         parts.kind,
         parts.status,
         parts.error_type.clone(),
@@ -30,7 +30,7 @@ fuzz_target!(|parts: Parts| {
     assert!(display.chars().count() < 4096, "{display:?}");
     // A token-like secret (long, letters and digits) must not show, unless the fixed words
     // of the message contain it by chance (say, `instanceOrgInvite`).
-    let (fixed, _) = losant_invites_client::__fuzzing::error_text(parts.kind, parts.status, None, None, None, b"", "");
+    let (fixed, _) = losant_invites_client::__internals::error_text(parts.kind, parts.status, None, None, None, b"", "");
     let token_like = parts.secret.len() >= 16 && parts.secret.chars().all(|c| c.is_ascii_alphanumeric());
     if token_like && !fixed.contains(&parts.secret) {
         assert!(!display.contains(&parts.secret), "{display:?}");

@@ -1,0 +1,243 @@
+//! `cargo xtask bench`: a short run of the client benchmarks and the CLI's cold start, summed
+//! up in one table whose last line is the SDK/raw-reqwest ratio for `get`.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The benchmarks, as (group, contenders), and how many requests one iteration makes.
+const GROUPS: [(&str, u32); 4] = [
+    ("get", 1),
+    ("resend_invite", 1),
+    ("get_32_in_flight", 32),
+    ("decode", 1),
+];
+const CONTENDERS: [&str; 3] = ["sdk", "reqwest", "hyper"];
+const DECODERS: [&str; 2] = ["org_invite", "error_body"];
+/// Runs of each command timed for the cold start.
+const COLD_RUNS: usize = 30;
+
+pub fn run(root: &Path) -> Result<(), String> {
+    cargo(
+        root,
+        &[
+            "bench",
+            "--quiet",
+            "-p",
+            "losant-invites-client",
+            "--bench",
+            "client",
+            "--",
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "2",
+        ],
+    )?;
+
+    println!("\n{:<34} {:>10} {:>12}", "benchmark", "µs/op", "ops/s");
+    let mut per_op = std::collections::BTreeMap::new();
+    for (group, requests) in GROUPS {
+        let names: &[&str] = if group == "decode" {
+            &DECODERS
+        } else {
+            &CONTENDERS
+        };
+        for name in names {
+            let median = median_ns(root, group, name)? / f64::from(requests);
+            per_op.insert(format!("{group}/{name}"), median);
+            println!(
+                "{:<34} {:>10.2} {:>12.0}",
+                format!("{group}/{name}"),
+                median / 1e3,
+                1e9 / median
+            );
+        }
+    }
+    let ratio = |group: &str, raw: &str| {
+        per_op[&format!("{group}/{raw}")] / per_op[&format!("{group}/sdk")]
+    };
+    println!("\nSDK / raw, in ops/s (target: ≥ 0.95 against reqwest)");
+    for (group, _) in &GROUPS[..3] {
+        println!(
+            "  {group:<20} reqwest {:.3}   hyper {:.3}",
+            ratio(group, "reqwest"),
+            ratio(group, "hyper")
+        );
+    }
+
+    cold_start(root)?;
+    println!("sdk/raw get ratio: {:.3}", ratio("get", "reqwest"));
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo {} failed", args.join(" ")))
+    }
+}
+
+/// The median time of one iteration, in nanoseconds, from criterion's estimates.
+fn median_ns(root: &Path, group: &str, name: &str) -> Result<f64, String> {
+    let path = root
+        .join("target/criterion")
+        .join(group)
+        .join(name)
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // {"mean":{…},"median":{"confidence_interval":{…},"point_estimate":12345.6,…},…}
+    let median = text
+        .split("\"median\":")
+        .nth(1)
+        .ok_or("no median in criterion's estimates")?;
+    let value = median
+        .split("\"point_estimate\":")
+        .nth(1)
+        .ok_or("no point estimate in criterion's estimates")?;
+    let number: String = value
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ".eE+-".contains(*c))
+        .collect();
+    number
+        .parse()
+        .map_err(|_| format!("unreadable estimate in {}", path.display()))
+}
+
+/// One `get` by the CLI from process start to exit, beside curl sending the same request,
+/// against the fake server; and the CLI's peak memory.
+fn cold_start(root: &Path) -> Result<(), String> {
+    cargo(
+        root,
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "losant-invites-cli",
+            "-p",
+            "losant-invites-mock",
+        ],
+    )?;
+    let release = root.join("target/release");
+    let mut fake = Command::new(release.join("losant-invites-mock"))
+        .args(["--seed", "demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the fake server: {e}"))?;
+    let url = first_line(fake.stdout.take().ok_or("no stdout")?)?;
+    let path = "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94";
+
+    let mut cli = Command::new(release.join("losant-invites"));
+    cli.args([
+        "get",
+        "--instance-id",
+        "575ec8687ae143cd83dc4a95",
+        "--org-id",
+        "575ec8687ae143cd83dc4a97",
+    ])
+    .args([
+        "--invite-id",
+        "575ec8687ae143cd83dc4a94",
+        "--url",
+        &url,
+        "--token",
+        "demo-read-token",
+        "--output",
+        "json",
+    ]);
+    let (cli_time, cli_rss_kib) = median_run(&mut cli)?;
+
+    let mut curl = Command::new("curl");
+    curl.args(["-sf", "-o", "/dev/null"])
+        .args([
+            "-H",
+            "Authorization: Bearer demo-read-token",
+            "-H",
+            "Accept: application/json",
+        ])
+        .args([
+            "-H",
+            "Accept-Version: ^1.29.1",
+            "-H",
+            "User-Agent: losant-invites-client/0.1.0",
+        ])
+        .arg(format!(
+            "{url}{path}?_actions=false&_links=true&_embedded=true"
+        ));
+    let curl_time = median_run(&mut curl).map(|(time, _)| time);
+    let _ = fake.kill();
+    let _ = fake.wait();
+
+    println!("\nCLI cold start, one get, median of {COLD_RUNS} runs (target: ≤ 1.5 × curl)");
+    println!("  losant-invites {:>8.2} ms", cli_time.as_secs_f64() * 1e3);
+    match curl_time {
+        Ok(curl_time) => {
+            println!("  curl           {:>8.2} ms", curl_time.as_secs_f64() * 1e3);
+            println!(
+                "  ratio          {:>8.2}",
+                cli_time.as_secs_f64() / curl_time.as_secs_f64()
+            );
+        }
+        Err(why) => println!("  curl           not measured: {why}"),
+    }
+    println!(
+        "CLI peak RSS: {:.1} MiB (target: ≤ 12 MiB)",
+        cli_rss_kib as f64 / 1024.0
+    );
+    Ok(())
+}
+
+fn first_line(stdout: std::process::ChildStdout) -> Result<String, String> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    Ok(line.trim().to_owned())
+}
+
+/// The median wall time of [`COLD_RUNS`] runs of `command`, each of which must succeed, and
+/// the largest peak resident set of any run, in KiB.
+fn median_run(command: &mut Command) -> Result<(Duration, i64), String> {
+    command.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut times = Vec::with_capacity(COLD_RUNS);
+    let mut peak_kib = 0;
+    for _ in 0..COLD_RUNS {
+        let started = Instant::now();
+        let child = command
+            .spawn()
+            .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+        let (status, rss_kib) = wait_with_usage(child.id())?;
+        times.push(started.elapsed());
+        peak_kib = peak_kib.max(rss_kib);
+        if status != 0 {
+            return Err(format!("{command:?} failed with wait status {status}"));
+        }
+    }
+    times.sort();
+    Ok((times[COLD_RUNS / 2], peak_kib))
+}
+
+/// Waits for the child `pid` and returns its wait status and its own peak resident set in KiB
+/// (`getrusage` on all children would count the compilers run before it too).
+fn wait_with_usage(pid: u32) -> Result<(i32, i64), String> {
+    let pid = libc::pid_t::try_from(pid).map_err(|e| e.to_string())?;
+    let mut status = 0;
+    // SAFETY: wait4 writes only into the status and the zeroed rusage it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return Err(format!("waiting for process {pid} failed"));
+    }
+    Ok((status, usage.ru_maxrss))
+}
