@@ -16,8 +16,6 @@ use crate::settings::Settings;
 use crate::{Client, default_query};
 
 const ACCEPT_VERSION: HeaderName = HeaderName::from_static("accept-version");
-/// progenitor sends the spec's `info.version` under this name; Losant reads `Accept-Version`.
-const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl ClientHooks<Settings> for Client {
     async fn pre<E>(
@@ -27,21 +25,29 @@ impl ClientHooks<Settings> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let settings = self.inner();
         let headers = request.headers_mut();
-        headers.remove(PROGENITOR_API_VERSION);
         headers.insert(AUTHORIZATION, settings.authorization.clone());
         headers.insert(ACCEPT_VERSION, settings.accept_version.clone());
         headers.insert(USER_AGENT, settings.user_agent.clone());
 
         let defaults = default_query(info.operation_id);
-        let url = request.url();
-        let missing: Vec<&(&str, &str)> = defaults
-            .iter()
-            .filter(|(name, _)| !url.query_pairs().any(|(given, _)| given == *name))
-            .collect();
-        if !missing.is_empty() {
-            let mut query = request.url_mut().query_pairs_mut();
-            for (name, value) in missing {
-                query.append_pair(name, value);
+        let url = request.url_mut();
+        match url.query() {
+            // The common case: no flag given, so the defaults are the whole query.
+            None if !defaults.is_empty() => url.set_query(Some(defaults)),
+            None => {}
+            Some(_) => {
+                let given: Vec<String> = url
+                    .query_pairs()
+                    .map(|(name, _)| name.into_owned())
+                    .collect();
+                let missing: Vec<(String, String)> =
+                    url::form_urlencoded::parse(defaults.as_bytes())
+                        .filter(|(name, _)| !given.iter().any(|g| g == name))
+                        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                        .collect();
+                if !missing.is_empty() {
+                    url.query_pairs_mut().extend_pairs(missing);
+                }
             }
         }
         let _ = CALL.try_with(|call| call.token.replace(Some(settings.token.clone())));

@@ -13,7 +13,8 @@
 //! - `default_query`, the query parameters the spec gives defaults for, which progenitor leaves
 //!   off the URL when unset.
 //!
-//! It also escapes `gen`, which typify emits as a plain identifier but edition 2024 reserves.
+//! It also escapes `gen`, which typify emits as a plain identifier but edition 2024 reserves,
+//! and drops the `api-version` header progenitor sends, which Losant does not read.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
@@ -37,6 +38,7 @@ fn problem(message: impl Into<String>) -> CodegenError {
 /// Applies every step of the pass to the generated `file`.
 pub(crate) fn shape(file: &mut syn::File, spec: &OpenAPI) -> Result<(), CodegenError> {
     RawKeywords.visit_file_mut(file);
+    NoApiVersionHeader.visit_file_mut(file);
     for op in operations(spec) {
         let id = op
             .operation
@@ -80,6 +82,21 @@ fn seal_constructors(file: &mut syn::File) -> Result<(), CodegenError> {
         }
     }
     Ok(())
+}
+
+/// Removes the `api-version` header progenitor adds to every request: Losant reads the API
+/// version from `Accept-Version`, which the client crate's hooks send.
+struct NoApiVersionHeader;
+
+impl VisitMut for NoApiVersionHeader {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| {
+            !quote::ToTokens::to_token_stream(stmt)
+                .to_string()
+                .contains("\"api-version\"")
+        });
+        syn::visit_mut::visit_block_mut(self, block);
+    }
 }
 
 /// Escapes identifiers that later editions reserve.
@@ -443,8 +460,8 @@ fn limit_checks(spec: &OpenAPI) -> Result<Vec<Item>, CodegenError> {
     Ok(items)
 }
 
-/// `default_query(operation_id)`: the query parameters of each action that the spec gives a
-/// default, as they go on the wire, keyed by progenitor's operation id.
+/// `default_query(operation_id)`: the query string of the parameters each action's spec gives a
+/// default, encoded as it goes on the wire, keyed by progenitor's operation id.
 fn default_query(spec: &OpenAPI) -> Result<Item, CodegenError> {
     let mut arms = Vec::new();
     for op in operations(spec) {
@@ -454,7 +471,7 @@ fn default_query(spec: &OpenAPI) -> Result<Item, CodegenError> {
             .as_deref()
             .unwrap_or_default()
             .to_snake_case();
-        let mut pairs = Vec::new();
+        let mut query = form_urlencoded::Serializer::new(String::new());
         for parameter in &op.parameters {
             let openapiv3::Parameter::Query { parameter_data, .. } = parameter else {
                 continue;
@@ -481,19 +498,19 @@ fn default_query(spec: &OpenAPI) -> Result<Item, CodegenError> {
                     )));
                 }
             };
-            let name = &parameter_data.name;
-            pairs.push(quote! { (#name, #value) });
+            query.append_pair(&parameter_data.name, &value);
         }
-        arms.push(quote! { #id => &[#(#pairs),*], });
+        let query = query.finish();
+        arms.push(quote! { #id => #query, });
     }
     Ok(syn::parse_quote! {
-        /// The query parameters the spec gives a default for, per operation, as they go on the
-        /// wire. progenitor leaves unset optional parameters off the URL; Losant's own clients
-        /// send these defaults explicitly, and so does this one.
-        pub(crate) fn default_query(operation_id: &str) -> &'static [(&'static str, &'static str)] {
+        /// The query parameters the spec gives a default for, per operation, as an encoded
+        /// query string. progenitor leaves unset optional parameters off the URL; Losant's own
+        /// clients send these defaults explicitly, and so does this one.
+        pub(crate) fn default_query(operation_id: &str) -> &'static str {
             match operation_id {
                 #(#arms)*
-                _ => &[],
+                _ => "",
             }
         }
     })

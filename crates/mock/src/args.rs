@@ -1,6 +1,7 @@
 //! The command line of the fake, shared by the `losant-invites-mock` binary and
 //! `losant-invites mock`.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -120,16 +121,10 @@ pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    println!("{}", server.url());
+    // What is printed is for whoever started the fake; if they stop reading (a script that
+    // took the first line and closed the pipe), the fake goes on serving regardless.
+    let mut banner = vec![server.url()];
     if is_demo {
-        println!(
-            "token {}  (scope all.Instance: every action)",
-            demo::ADMIN_TOKEN
-        );
-        println!(
-            "token {}  (scope all.Instance.read: get only)",
-            demo::READ_TOKEN
-        );
         let path = |invite: &str| {
             format!(
                 "/instances/{}/orgs/{}/invites/{invite}",
@@ -137,13 +132,30 @@ pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
                 demo::ORG_ID
             )
         };
-        println!("invite {}", path(demo::INVITE_ID));
-        println!("invite {}  (expired)", path(demo::EXPIRED_INVITE_ID));
+        banner.push(format!(
+            "token {}  (scope all.Instance: every action)",
+            demo::ADMIN_TOKEN
+        ));
+        banner.push(format!(
+            "token {}  (scope all.Instance.read: get only)",
+            demo::READ_TOKEN
+        ));
+        banner.push(format!("invite {}", path(demo::INVITE_ID)));
+        banner.push(format!(
+            "invite {}  (expired)",
+            path(demo::EXPIRED_INVITE_ID)
+        ));
     }
     for (token, scopes) in &args.tokens {
-        println!("token {token}  (scopes {})", scopes.join(", "));
+        banner.push(format!("token {token}  (scopes {})", scopes.join(", ")));
     }
-    eprintln!("serving; press Ctrl-C to stop");
+    let mut stdout = std::io::stdout().lock();
+    for line in banner {
+        let _ = writeln!(stdout, "{line}");
+    }
+    let _ = stdout.flush();
+    drop(stdout);
+    let _ = writeln!(std::io::stderr(), "serving; press Ctrl-C to stop");
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;
     Ok(())
