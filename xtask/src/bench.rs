@@ -54,21 +54,60 @@ pub fn run(root: &Path) -> Result<(), String> {
             );
         }
     }
-    let ratio = |group: &str, raw: &str| {
-        per_op[&format!("{group}/{raw}")] / per_op[&format!("{group}/sdk")]
+    // The ratios come from the paired harness: contenders in turns, under the same load.
+    let paired = paired_medians(root)?;
+    let ratio = |group: &str, raw: &str| -> Result<f64, String> {
+        let time = |name: &str| {
+            paired
+                .get(&format!("{group}/{name}"))
+                .copied()
+                .ok_or(format!("no paired time for {group}/{name}"))
+        };
+        Ok(time(raw)? / time("sdk")?)
     };
-    println!("\nSDK / raw, in ops/s (target: ≥ 0.95 against reqwest)");
+    println!("\nSDK / raw in ops/s, paired medians (target: ≥ 0.95 against reqwest)");
     for (group, _) in &GROUPS[..3] {
         println!(
             "  {group:<20} reqwest {:.3}   hyper {:.3}",
-            ratio(group, "reqwest"),
-            ratio(group, "hyper")
+            ratio(group, "reqwest")?,
+            ratio(group, "hyper")?
         );
     }
 
     cold_start(root)?;
-    println!("sdk/raw get ratio: {:.3}", ratio("get", "reqwest"));
+    println!("sdk/raw get ratio: {:.3}", ratio("get", "reqwest")?);
     Ok(())
+}
+
+/// The paired harness's median µs per request, keyed `group/contender`.
+fn paired_medians(root: &Path) -> Result<std::collections::BTreeMap<String, f64>, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "losant-invites-client",
+            "--bench",
+            "paired",
+        ])
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err("the paired benchmark failed".into());
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut medians = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        if let ["paired", group, name, micros] = line.split_whitespace().collect::<Vec<_>>()[..] {
+            let micros: f64 = micros
+                .parse()
+                .map_err(|_| format!("unreadable line {line:?}"))?;
+            medians.insert(format!("{group}/{name}"), micros);
+        }
+    }
+    Ok(medians)
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {

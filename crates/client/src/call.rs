@@ -49,7 +49,10 @@ pub(crate) async fn run<T>(
     };
     let (result, attempts, status, token) = CALL
         .scope(call, async {
-            let result = send.await;
+            // Boxed once here, the call's large state machine is not copied again each time
+            // an enclosing future moves: with many calls in flight, that copying costs more
+            // than the allocation.
+            let result = Box::pin(send).await;
             CALL.with(|call| {
                 (
                     result,

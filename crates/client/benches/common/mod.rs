@@ -1,0 +1,192 @@
+//! What both benchmark harnesses share: the fixed-answer server, and the SDK, raw reqwest and
+//! raw hyper sending the identical request to it.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use losant_invites_client::{Client, types};
+
+pub const TOKEN: &str = "bench-token";
+pub const INSTANCE: &str = "575ec8687ae143cd83dc4a95";
+pub const ORG: &str = "575ec8687ae143cd83dc4a97";
+pub const INVITE: &str = "575ec8687ae143cd83dc4a94";
+pub const IN_FLIGHT: usize = 32;
+
+/// The documented `OrgInvite` answer.
+pub const INVITE_JSON: &str = r#"{"id":"575ec8687ae143cd83dc4a94","email":"invitee@example.com","role":"edit","applicationRoles":[],"dashboardRoles":[],"inviteDate":"2016-05-13T04:00:00.000Z","ttl":604800000,"hasExpired":false,"disallowTransfer":false}"#;
+pub const ERROR_JSON: &str = r#"{"type":"NotFound","message":"Invite was not found"}"#;
+
+/// Starts the fixed-answer server on its own thread: 201 for POST, 200 otherwise.
+pub fn start_server() -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(
+                        |request: hyper::Request<hyper::body::Incoming>| async move {
+                            let status = if request.method() == hyper::Method::POST {
+                                201
+                            } else {
+                                200
+                            };
+                            let _ = request.into_body().collect().await;
+                            let response = hyper::Response::builder()
+                                .status(status)
+                                .header("content-type", "application/json")
+                                .body(Full::new(Bytes::from_static(INVITE_JSON.as_bytes())))
+                                .unwrap();
+                            Ok::<_, Infallible>(response)
+                        },
+                    );
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, service)
+                        .await;
+                });
+            }
+        });
+    });
+    receiver.recv().unwrap()
+}
+
+/// The request every contender sends, as the SDK sends it.
+pub struct Wire {
+    addr: SocketAddr,
+    accept_version: String,
+    user_agent: &'static str,
+}
+
+impl Wire {
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            accept_version: losant_invites_client::default_accept_version(),
+            user_agent: losant_invites_client::default_user_agent(),
+        }
+    }
+
+    /// The URL of one invite, built per request as a caller acting on many invites would.
+    pub fn url(&self, invite: &str) -> String {
+        let addr = self.addr;
+        format!(
+            "http://{addr}/instances/{INSTANCE}/orgs/{ORG}/invites/{invite}?_actions=false&_links=true&_embedded=true"
+        )
+    }
+}
+
+pub fn sdk(addr: SocketAddr) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(format!("http://{addr}"))
+        .build()
+        .unwrap()
+}
+
+pub async fn sdk_get(client: &Client) -> types::OrgInvite {
+    let answer = client
+        .instance_org_invite_get()
+        .instance_id(INSTANCE)
+        .org_id(ORG)
+        .invite_id(INVITE)
+        .send()
+        .await;
+    answer.unwrap().into_inner()
+}
+
+/// The body every contender's resendInvite sends, serialized by each on every request.
+pub fn role_info() -> types::OrgRoleInfo {
+    types::OrgRoleInfo {
+        role: Some(types::OrgRole::Edit),
+        ..Default::default()
+    }
+}
+
+pub async fn sdk_resend(client: &Client) -> types::OrgInvite {
+    let body = role_info();
+    let answer = client
+        .instance_org_invite_resend_invite()
+        .instance_id(INSTANCE)
+        .org_id(ORG)
+        .invite_id(INVITE)
+        .body(body)
+        .send()
+        .await;
+    answer.unwrap().into_inner()
+}
+
+/// A reqwest client configured as the SDK's own: pooled, no redirects, the same timeouts.
+pub fn raw_reqwest() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(losant_invites_client::DEFAULT_REQUEST_TIMEOUT)
+        .connect_timeout(losant_invites_client::DEFAULT_CONNECT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub async fn reqwest_send(
+    client: &reqwest::Client,
+    wire: &Wire,
+    body: Option<types::OrgRoleInfo>,
+) -> types::OrgInvite {
+    let request = match body {
+        None => client.get(wire.url(INVITE)),
+        Some(body) => client.post(wire.url(INVITE)).json(&body),
+    };
+    let response = request
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("accept", "application/json")
+        .header("accept-version", &wire.accept_version)
+        .header("user-agent", wire.user_agent)
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
+pub type HyperClient = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    Full<Bytes>,
+>;
+
+pub fn raw_hyper() -> HyperClient {
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http()
+}
+
+pub async fn hyper_send(
+    client: &HyperClient,
+    wire: &Wire,
+    body: Option<types::OrgRoleInfo>,
+) -> types::OrgInvite {
+    let mut request = hyper::Request::builder()
+        .uri(wire.url(INVITE))
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("accept", "application/json")
+        .header("accept-version", &wire.accept_version)
+        .header("user-agent", wire.user_agent);
+    let body = match body {
+        None => Full::default(),
+        Some(body) => {
+            request = request
+                .method("POST")
+                .header("content-type", "application/json");
+            Full::new(Bytes::from(serde_json::to_vec(&body).unwrap()))
+        }
+    };
+    let response = client.request(request.body(body).unwrap()).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap()
+}
