@@ -9,51 +9,9 @@ use std::time::{Duration, Instant};
 use losant_invites_client::{BuildError, Client, ErrorKind, RetryPolicy, types};
 use losant_invites_mock::{Action, Fault, MockServer, demo};
 use serde_json::json;
+use support::{delete, get, resend};
 
 const TOKEN: &str = demo::ADMIN_TOKEN;
-
-async fn get(
-    client: &Client,
-    invite: &str,
-) -> Result<types::OrgInvite, losant_invites_client::Error> {
-    client
-        .instance_org_invite_get()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(invite)
-        .send()
-        .await
-        .map(|answer| answer.into_inner())
-}
-
-async fn delete(
-    client: &Client,
-    invite: &str,
-) -> Result<types::Success, losant_invites_client::Error> {
-    client
-        .instance_org_invite_delete()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(invite)
-        .send()
-        .await
-        .map(|answer| answer.into_inner())
-}
-
-async fn resend(
-    client: &Client,
-    body: types::OrgRoleInfo,
-) -> Result<types::OrgInvite, losant_invites_client::Error> {
-    client
-        .instance_org_invite_resend_invite()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(demo::INVITE_ID)
-        .body(body)
-        .send()
-        .await
-        .map(|answer| answer.into_inner())
-}
 
 fn view() -> types::OrgRoleInfo {
     types::OrgRoleInfo {

@@ -7,14 +7,7 @@ use losant_invites_client::{Client, ErrorKind, types};
 use losant_invites_mock::{Action, Fault, MockServer, demo};
 
 async fn get(client: &Client) -> Result<types::OrgInvite, losant_invites_client::Error> {
-    client
-        .instance_org_invite_get()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(demo::INVITE_ID)
-        .send()
-        .await
-        .map(|answer| answer.into_inner())
+    support::get(client, demo::INVITE_ID).await
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use losant_invites_client::Client;
+use losant_invites_client::{Client, types};
 use losant_invites_mock::{MockServer, Seed, demo};
 
 /// The spec every test reads: the workspace's `openapi/losant-invites.yaml`.
@@ -46,4 +46,50 @@ pub fn invite_path(invite: &str) -> String {
         demo::INSTANCE_ID,
         demo::ORG_ID
     )
+}
+
+/// The demo org's invite `invite`, through the client.
+pub async fn get(
+    client: &Client,
+    invite: &str,
+) -> Result<types::OrgInvite, losant_invites_client::Error> {
+    client
+        .instance_org_invite_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(invite)
+        .send()
+        .await
+        .map(|answer| answer.into_inner())
+}
+
+/// Deletes the demo org's invite `invite` through the client.
+pub async fn delete(
+    client: &Client,
+    invite: &str,
+) -> Result<types::Success, losant_invites_client::Error> {
+    client
+        .instance_org_invite_delete()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(invite)
+        .send()
+        .await
+        .map(|answer| answer.into_inner())
+}
+
+/// Resends the demo invite with `body` through the client.
+pub async fn resend(
+    client: &Client,
+    body: types::OrgRoleInfo,
+) -> Result<types::OrgInvite, losant_invites_client::Error> {
+    client
+        .instance_org_invite_resend_invite()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .body(body)
+        .send()
+        .await
+        .map(|answer| answer.into_inner())
 }

@@ -16,18 +16,16 @@ use common::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use losant_invites_client::types;
 
+const ERROR_JSON: &str = r#"{"type":"NotFound","message":"Invite was not found"}"#;
+
 fn sequential(c: &mut Criterion) {
-    let addr = start_server();
-    let wire = Wire::new(addr);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (client, reqwest, hyper) = (
-        sdk(addr),
-        raw_reqwest(),
-        runtime.block_on(async { raw_hyper() }),
-    );
+    let Bench {
+        wire,
+        runtime,
+        sdk: client,
+        reqwest,
+        hyper,
+    } = Bench::start();
     for (name, resend) in [("get", false), ("resend_invite", true)] {
         let body = || resend.then(role_info);
         let mut group = c.benchmark_group(name);
@@ -54,17 +52,13 @@ fn sequential(c: &mut Criterion) {
 }
 
 fn in_flight(c: &mut Criterion) {
-    let addr = start_server();
-    let wire = Wire::new(addr);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (client, reqwest, hyper) = (
-        sdk(addr),
-        raw_reqwest(),
-        runtime.block_on(async { raw_hyper() }),
-    );
+    let Bench {
+        wire,
+        runtime,
+        sdk: client,
+        reqwest,
+        hyper,
+    } = Bench::start();
     let mut group = c.benchmark_group("get_32_in_flight");
     group.throughput(Throughput::Elements(IN_FLIGHT as u64));
     group.bench_function("sdk", |b| {

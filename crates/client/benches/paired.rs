@@ -42,17 +42,13 @@ fn paired(group: &str, requests: u32, mut batch: impl FnMut(usize)) {
 }
 
 fn main() {
-    let addr = start_server();
-    let wire = Wire::new(addr);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (client, reqwest, hyper) = (
-        sdk(addr),
-        raw_reqwest(),
-        runtime.block_on(async { raw_hyper() }),
-    );
+    let Bench {
+        wire,
+        runtime,
+        sdk: client,
+        reqwest,
+        hyper,
+    } = Bench::start();
 
     const SEQUENTIAL: u32 = 10;
     paired("get", SEQUENTIAL, |contender| {

@@ -16,7 +16,6 @@ pub const IN_FLIGHT: usize = 32;
 
 /// The documented `OrgInvite` answer.
 pub const INVITE_JSON: &str = r#"{"id":"575ec8687ae143cd83dc4a94","email":"invitee@example.com","role":"edit","applicationRoles":[],"dashboardRoles":[],"inviteDate":"2016-05-13T04:00:00.000Z","ttl":604800000,"hasExpired":false,"disallowTransfer":false}"#;
-pub const ERROR_JSON: &str = r#"{"type":"NotFound","message":"Invite was not found"}"#;
 
 /// Starts the fixed-answer server on its own thread: 201 for POST, 200 otherwise.
 pub fn start_server() -> SocketAddr {
@@ -189,4 +188,32 @@ pub async fn hyper_send(
     let response = client.request(request.body(body).unwrap()).await.unwrap();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     serde_json::from_slice(&bytes).unwrap()
+}
+
+/// The server, a single-threaded runtime to drive the clients on, and the three contenders.
+pub struct Bench {
+    pub wire: Wire,
+    pub runtime: tokio::runtime::Runtime,
+    pub sdk: Client,
+    pub reqwest: reqwest::Client,
+    pub hyper: HyperClient,
+}
+
+impl Bench {
+    pub fn start() -> Self {
+        let addr = start_server();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        // hyper's pool spawns onto the runtime it is built in.
+        let hyper = runtime.block_on(async { raw_hyper() });
+        Self {
+            wire: Wire::new(addr),
+            runtime,
+            sdk: sdk(addr),
+            reqwest: raw_reqwest(),
+            hyper,
+        }
+    }
 }
