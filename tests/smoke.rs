@@ -1,32 +1,11 @@
 //! One request per generated method against the fake over loopback: the generated code sends
 //! the right method and path and decodes the documented body.
 
-use losant_invites_client::{Client, types};
-use losant_invites_mock::{MockServer, Seed, demo};
+mod support;
 
-async fn fake() -> MockServer {
-    MockServer::builder()
-        .seed(Seed::demo())
-        .start()
-        .await
-        .expect("the fake starts")
-}
-
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .token(demo::ADMIN_TOKEN)
-        .base_url(server.url())
-        .build()
-        .expect("a client")
-}
-
-fn invite_path(invite: &str) -> String {
-    format!(
-        "/instances/{}/orgs/{}/invites/{invite}",
-        demo::INSTANCE_ID,
-        demo::ORG_ID
-    )
-}
+use losant_invites_client::types;
+use losant_invites_mock::demo;
+use support::{client, fake, invite_path};
 
 #[tokio::test]
 async fn get_sends_get_on_the_invite_path_and_decodes_org_invite() {
