@@ -13,6 +13,8 @@ pub use action::Action;
 pub use args::{MockArgs, run};
 pub use faults::{Fault, Faults};
 pub use request_log::{REDACTED, RecordedRequest};
-pub use server::{MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError};
+pub use server::{
+    MAX_LOGGED_REQUESTS, MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError,
+};
 pub use store::{DEFAULT_TTL_MS, Seed, SeedError, SeedInstance, SeedOrg, SeedToken, demo};
 pub use validate::{MAX_GRANTS, is_losant_id};

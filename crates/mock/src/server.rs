@@ -28,6 +28,10 @@ use crate::validate;
 /// The path of the three actions, in axum's syntax.
 const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
 
+/// How many requests the log keeps; past that the oldest are forgotten, so a fake left running
+/// for days does not grow without bound.
+pub const MAX_LOGGED_REQUESTS: usize = 100_000;
+
 /// The largest request body the fake reads. A maximal `OrgRoleInfo` (2000 grants) is ~150 KiB.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
@@ -37,7 +41,7 @@ struct Shared {
     store: Mutex<Store>,
     tokens: Mutex<BTreeMap<String, Vec<String>>>,
     faults: Mutex<BTreeMap<Action, Faults>>,
-    log: Mutex<Vec<RecordedRequest>>,
+    log: Mutex<std::collections::VecDeque<RecordedRequest>>,
 }
 
 /// Locks `mutex`, shrugging off poisoning: every critical section here leaves the data whole.
@@ -226,9 +230,9 @@ impl MockServer {
         self.addr
     }
 
-    /// Every request received so far, in arrival order.
+    /// Every request received so far, in arrival order (the last [`MAX_LOGGED_REQUESTS`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).iter().cloned().collect()
     }
 
     /// Forgets the requests received so far.
@@ -405,7 +409,13 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
             _ => None,
         },
     };
-    lock(&shared.log).push(entry);
+    {
+        let mut log = lock(&shared.log);
+        if log.len() == MAX_LOGGED_REQUESTS {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
     match body {
         Ok(bytes) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
