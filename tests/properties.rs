@@ -172,6 +172,25 @@ proptest! {
         prop_assert_eq!(text.parse::<types::LosantId>().is_ok(), is_id, "{:?}", text);
         prop_assert_eq!(losant_invites_mock::is_losant_id(&text), is_id, "the fake agrees: {:?}", text);
     }
+
+    // The client checks the spec's ID pattern without a regex engine; a real ECMA-262 engine
+    // reading the spec's own pattern must agree on every input, near misses above all.
+    #[test]
+    fn the_id_check_agrees_with_the_spec_pattern_as_a_regex(
+        text in prop_oneof![".*", "[0-9a-gA-G]{23,25}", "[0-9a-fA-F]{24}[\n\r]?", "[0-9a-f０-９٠-٩]{24}", hex_id()]
+    ) {
+        let matched = LOSANT_ID_PATTERN.with(|pattern| pattern.find(&text).is_some());
+        prop_assert_eq!(text.parse::<types::LosantId>().is_ok(), matched, "{:?}", text);
+    }
+}
+
+thread_local! {
+    /// The spec's `LosantId` pattern, compiled as JSON Schema reads it: an ECMA-262 regex.
+    static LOSANT_ID_PATTERN: regress::Regex = {
+        let spec: Value = serde_yaml_ng::from_str(&support::spec_text()).unwrap();
+        let pattern = spec["components"]["schemas"]["LosantId"]["pattern"].as_str().unwrap();
+        regress::Regex::new(pattern).unwrap()
+    };
 }
 
 proptest! {

@@ -6,6 +6,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use progenitor_client::ResponseValue;
@@ -37,10 +38,17 @@ pub(crate) fn current_action() -> &'static str {
 }
 
 /// Runs one generated `send` for `action` and presents its failure as an [`Error`].
-pub(crate) async fn run<T>(
+///
+/// `send` comes boxed: the generated request's state machine is several kilobytes, and boxed
+/// where it is made it is never copied again, however often the caller's future moves (into
+/// `join_all`, a spawned task, a `select!`). Unboxed, every such move copied all of it.
+pub(crate) async fn run<T, F>(
     action: &'static str,
-    send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
-) -> Result<ResponseValue<T>, Error> {
+    send: Pin<Box<F>>,
+) -> Result<ResponseValue<T>, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+{
     let call = Call {
         action,
         attempts: Cell::new(0),
@@ -49,10 +57,7 @@ pub(crate) async fn run<T>(
     };
     let (result, attempts, status, token) = CALL
         .scope(call, async {
-            // Boxed once here, the call's large state machine is not copied again each time
-            // an enclosing future moves: with many calls in flight, that copying costs more
-            // than the allocation.
-            let result = Box::pin(send).await;
+            let result = send.await;
             CALL.with(|call| {
                 (
                     result,
@@ -66,7 +71,11 @@ pub(crate) async fn run<T>(
     match result {
         Ok(value) => Ok(value),
         Err(error) => {
-            let error = present(action, error, status).await.with_attempts(attempts);
+            // Boxed: the error path's state is large, and kept inline it would enlarge every
+            // call's future, including the ones that succeed.
+            let error = Box::pin(present(action, error, status))
+                .await
+                .with_attempts(attempts);
             Err(error.finish(token.as_deref().unwrap_or_default()))
         }
     }

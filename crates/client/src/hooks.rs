@@ -1,6 +1,7 @@
 //! What every request goes through between the generated builder and the network: the
-//! credentials and wire defaults Losant's own clients send (`pre`), and the attempts, retries
-//! and tracing around sending (`exec`).
+//! credentials and headers Losant's own clients send (`pre`), and the attempts, retries and
+//! tracing around sending (`exec`). The query defaults they send are written into each URL by
+//! the generated code itself.
 
 use std::time::Instant;
 
@@ -9,11 +10,11 @@ use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};
 use tracing::Instrument;
 
+use crate::Client;
 use crate::call::{CALL, current_action};
 use crate::response_limit::capped;
 use crate::retry::{is_retried_status, retry_after};
 use crate::settings::Settings;
-use crate::{Client, default_query};
 
 const ACCEPT_VERSION: HeaderName = HeaderName::from_static("accept-version");
 
@@ -21,7 +22,7 @@ impl ClientHooks<Settings> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        info: &OperationInfo,
+        _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let settings = self.inner();
         let headers = request.headers_mut();
@@ -29,27 +30,6 @@ impl ClientHooks<Settings> for Client {
         headers.insert(ACCEPT_VERSION, settings.accept_version.clone());
         headers.insert(USER_AGENT, settings.user_agent.clone());
 
-        let defaults = default_query(info.operation_id);
-        let url = request.url_mut();
-        match url.query() {
-            // The common case: no flag given, so the defaults are the whole query.
-            None if !defaults.is_empty() => url.set_query(Some(defaults)),
-            None => {}
-            Some(_) => {
-                let given: Vec<String> = url
-                    .query_pairs()
-                    .map(|(name, _)| name.into_owned())
-                    .collect();
-                let missing: Vec<(String, String)> =
-                    url::form_urlencoded::parse(defaults.as_bytes())
-                        .filter(|(name, _)| !given.iter().any(|g| g == name))
-                        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-                        .collect();
-                if !missing.is_empty() {
-                    url.query_pairs_mut().extend_pairs(missing);
-                }
-            }
-        }
         let _ = CALL.try_with(|call| call.token.replace(Some(settings.token.clone())));
         Ok(())
     }

@@ -5,6 +5,7 @@ mod call;
 mod client_builder;
 mod error;
 mod hooks;
+mod path;
 #[cfg(test)]
 mod regressions;
 mod response_limit;
@@ -25,6 +26,6 @@ pub use client_builder::{
     default_user_agent,
 };
 pub use error::{Error, ErrorKind, internals as __internals};
+pub(crate) use generated::ClientInfo;
 pub use generated::{Client, ResponseValue, builder, types};
-pub(crate) use generated::{ClientInfo, default_query};
 pub use retry::RetryPolicy;

@@ -10,11 +10,12 @@
 //! - a compiled example in the docs of each `Client` method, from the spec's parameter and body
 //!   examples, in place of progenitor's uncompiled one;
 //! - `check_limits` on each request body type, from the spec's `maxItems`;
-//! - `default_query`, the query parameters the spec gives defaults for, which progenitor leaves
-//!   off the URL when unset.
+//! - the request URL written in one go, with the query parameters the spec gives defaults for
+//!   (see [`crate::url`]).
 //!
 //! It also escapes `gen`, which typify emits as a plain identifier but edition 2024 reserves,
-//! and drops the `api-version` header progenitor sends, which Losant does not read.
+//! drops the `api-version` header progenitor sends, which Losant does not read, and checks
+//! simple string patterns without a regex engine (see [`crate::pattern`]).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
@@ -31,7 +32,7 @@ use crate::spec::{
 /// The crate the generated code is compiled into, as doc examples name it.
 const CLIENT_CRATE: &str = "losant_invites_client";
 
-fn problem(message: impl Into<String>) -> CodegenError {
+pub(crate) fn problem(message: impl Into<String>) -> CodegenError {
     CodegenError::Surface(message.into())
 }
 
@@ -39,6 +40,7 @@ fn problem(message: impl Into<String>) -> CodegenError {
 pub(crate) fn shape(file: &mut syn::File, spec: &OpenAPI) -> Result<(), CodegenError> {
     RawKeywords.visit_file_mut(file);
     NoApiVersionHeader.visit_file_mut(file);
+    crate::pattern::DirectPatterns.visit_file_mut(file);
     for op in operations(spec) {
         let id = op
             .operation
@@ -48,12 +50,12 @@ pub(crate) fn shape(file: &mut syn::File, spec: &OpenAPI) -> Result<(), CodegenE
         wrap_send(file, spec, &op, id)?;
         document_example(file, spec, &op, id)?;
     }
+    crate::url::import_segment(module_items(file, "builder")?);
     seal_constructors(file)?;
     // progenitor's `prelude` holds only `Client`, which the client crate exports itself.
     file.items
         .retain(|item| !matches!(item, Item::Mod(module) if module.ident == "prelude"));
     file.items.extend(limit_checks(spec)?);
-    file.items.push(default_query(spec)?);
     Ok(())
 }
 
@@ -163,6 +165,7 @@ fn wrap_send(
             _ => None,
         })
         .ok_or_else(|| problem(format!("builder `{builder}` has no `send`")))?;
+    crate::url::write_url(send, spec, op, id)?;
     send.sig.ident = format_ident!("send_generated");
     send.vis = Visibility::Inherited;
     let answer = success_type(&send.sig.output)
@@ -192,10 +195,10 @@ fn wrap_send(
     let wrapper: ImplItem = syn::parse_quote! {
         #[doc = #doc]
         pub async fn send(self) -> Result<#answer, crate::Error> {
-            crate::call::run(#action, async move {
+            crate::call::run(#action, ::std::boxed::Box::pin(async move {
                 #body_check
                 self.send_generated().await
-            })
+            }))
             .await
         }
     };
@@ -458,60 +461,4 @@ fn limit_checks(spec: &OpenAPI) -> Result<Vec<Item>, CodegenError> {
         });
     }
     Ok(items)
-}
-
-/// `default_query(operation_id)`: the query string of the parameters each action's spec gives a
-/// default, encoded as it goes on the wire, keyed by progenitor's operation id.
-fn default_query(spec: &OpenAPI) -> Result<Item, CodegenError> {
-    let mut arms = Vec::new();
-    for op in operations(spec) {
-        let id = op
-            .operation
-            .operation_id
-            .as_deref()
-            .unwrap_or_default()
-            .to_snake_case();
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for parameter in &op.parameters {
-            let openapiv3::Parameter::Query { parameter_data, .. } = parameter else {
-                continue;
-            };
-            let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
-                continue;
-            };
-            let default = match schema {
-                ReferenceOr::Item(schema) => schema.schema_data.default.clone(),
-                ReferenceOr::Reference { .. } => referenced_name(schema)
-                    .and_then(|name| component_schema(spec, name))
-                    .and_then(|schema| schema.schema_data.default.clone()),
-            };
-            let value = match default {
-                None => continue,
-                Some(serde_json::Value::String(text)) => text,
-                Some(other @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))) => {
-                    other.to_string()
-                }
-                Some(other) => {
-                    return Err(problem(format!(
-                        "{id}: default {other} of {} is not a scalar",
-                        parameter_data.name
-                    )));
-                }
-            };
-            query.append_pair(&parameter_data.name, &value);
-        }
-        let query = query.finish();
-        arms.push(quote! { #id => #query, });
-    }
-    Ok(syn::parse_quote! {
-        /// The query parameters the spec gives a default for, per operation, as an encoded
-        /// query string. progenitor leaves unset optional parameters off the URL; Losant's own
-        /// clients send these defaults explicitly, and so does this one.
-        pub(crate) fn default_query(operation_id: &str) -> &'static str {
-            match operation_id {
-                #(#arms)*
-                _ => "",
-            }
-        }
-    })
 }
