@@ -8,6 +8,7 @@ use std::fmt;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
+mod lean;
 mod pattern;
 mod progenitor_fit;
 mod spec;

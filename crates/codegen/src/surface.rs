@@ -14,8 +14,9 @@
 //!   (see [`crate::url`]).
 //!
 //! It also escapes `gen`, which typify emits as a plain identifier but edition 2024 reserves,
-//! drops the `api-version` header progenitor sends, which Losant does not read, and checks
-//! simple string patterns without a regex engine (see [`crate::pattern`]).
+//! drops the `api-version` header progenitor sends, which Losant does not read, checks simple
+//! string patterns without a regex engine (see [`crate::pattern`]) and skips two copies per
+//! request (see [`crate::lean`]).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
@@ -41,6 +42,7 @@ pub(crate) fn shape(file: &mut syn::File, spec: &OpenAPI) -> Result<(), CodegenE
     RawKeywords.visit_file_mut(file);
     NoApiVersionHeader.visit_file_mut(file);
     crate::pattern::DirectPatterns.visit_file_mut(file);
+    crate::lean::Lean.visit_file_mut(file);
     for op in operations(spec) {
         let id = op
             .operation
