@@ -1,5 +1,6 @@
 //! One call of an action, end to end: every generated `send` runs through [`run`], which gives
-//! the hooks the action's name and turns progenitor's error into [`Error`].
+//! the hooks the action's name and turns progenitor's error into [`Error`], the client's token
+//! scrubbed from it.
 //!
 //! The hooks are methods of the shared `Client`, so what belongs to one call (its action, the
 //! attempts made, the last status) travels in a task-local value rather than in the client.
@@ -7,7 +8,6 @@
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
@@ -15,6 +15,7 @@ use reqwest::StatusCode;
 use crate::error::{Error, ErrorKind};
 use crate::response_limit::is_over_cap;
 use crate::types::ApiError;
+use crate::{Client, ClientInfo};
 
 /// The most of an unexpected answer's body read to describe it in an error.
 const UNEXPECTED_BODY_BYTES: usize = 4096;
@@ -23,8 +24,6 @@ pub(crate) struct Call {
     pub(crate) action: &'static str,
     pub(crate) attempts: Cell<u32>,
     pub(crate) last_status: Cell<Option<StatusCode>>,
-    /// Set by the hooks: the token to scrub from errors.
-    pub(crate) token: std::cell::RefCell<Option<Arc<str>>>,
 }
 
 tokio::task_local! {
@@ -37,12 +36,14 @@ pub(crate) fn current_action() -> &'static str {
         .unwrap_or("instanceOrgInvite")
 }
 
-/// Runs one generated `send` for `action` and presents its failure as an [`Error`].
+/// Runs one generated `send` of `client` for `action` and presents its failure as an
+/// [`Error`].
 ///
 /// `send` comes boxed: the generated request's state machine is several kilobytes, and boxed
 /// where it is made it is never copied again, however often the caller's future moves (into
 /// `join_all`, a spawned task, a `select!`). Unboxed, every such move copied all of it.
 pub(crate) async fn run<T, F>(
+    client: &Client,
     action: &'static str,
     send: Pin<Box<F>>,
 ) -> Result<ResponseValue<T>, Error>
@@ -53,19 +54,11 @@ where
         action,
         attempts: Cell::new(0),
         last_status: Cell::new(None),
-        token: std::cell::RefCell::new(None),
     };
-    let (result, attempts, status, token) = CALL
+    let (result, attempts, status) = CALL
         .scope(call, async {
             let result = send.await;
-            CALL.with(|call| {
-                (
-                    result,
-                    call.attempts.get(),
-                    call.last_status.get(),
-                    call.token.take(),
-                )
-            })
+            CALL.with(|call| (result, call.attempts.get(), call.last_status.get()))
         })
         .await;
     match result {
@@ -76,7 +69,7 @@ where
             let error = Box::pin(present(action, error, status))
                 .await
                 .with_attempts(attempts);
-            Err(error.finish(token.as_deref().unwrap_or_default()))
+            Err(error.finish(&client.inner().token))
         }
     }
 }

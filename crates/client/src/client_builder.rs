@@ -229,6 +229,11 @@ impl ClientBuilder {
                 .connect_timeout(self.connect_timeout)
                 // Losant's API does not redirect; a redirect is reported, never followed.
                 .redirect(reqwest::redirect::Policy::none())
+                // The client retries by its own policy. reqwest's built-in retries only cover
+                // HTTP/2 and HTTP/3 refusals, which an HTTP/1.1 client never sees, yet its
+                // retry layer copies every request in case: with no retries allowed, it does
+                // not.
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .build()
                 .map_err(|e| BuildError::Http(e.to_string()))?,
         };

@@ -29,21 +29,18 @@ impl ClientHooks<Settings> for Client {
         headers.insert(AUTHORIZATION, settings.authorization.clone());
         headers.insert(ACCEPT_VERSION, settings.accept_version.clone());
         headers.insert(USER_AGENT, settings.user_agent.clone());
-
-        let _ = CALL.try_with(|call| call.token.replace(Some(settings.token.clone())));
         Ok(())
     }
 
     async fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.inner().retry;
         // GET and DELETE may run twice without harm; resendInvite (POST) may not.
         let idempotent = request.method() != Method::POST;
         let started = Instant::now();
-        let mut request = request;
         let mut attempt = 1;
         loop {
             let spare = (attempt < policy.max_attempts())

@@ -197,7 +197,7 @@ fn wrap_send(
     let wrapper: ImplItem = syn::parse_quote! {
         #[doc = #doc]
         pub async fn send(self) -> Result<#answer, crate::Error> {
-            crate::call::run(#action, ::std::boxed::Box::pin(async move {
+            crate::call::run(self.client, #action, ::std::boxed::Box::pin(async move {
                 #body_check
                 self.send_generated().await
             }))

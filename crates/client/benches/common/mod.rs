@@ -126,12 +126,14 @@ pub async fn sdk_resend(client: &Client) -> types::OrgInvite {
     answer.unwrap().into_inner()
 }
 
-/// A reqwest client configured as the SDK's own: pooled, no redirects, the same timeouts.
+/// A reqwest client configured as the SDK's own: pooled, no redirects, the same timeouts, and
+/// reqwest's own retry layer off.
 pub fn raw_reqwest() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(losant_invites_client::DEFAULT_REQUEST_TIMEOUT)
         .connect_timeout(losant_invites_client::DEFAULT_CONNECT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never().max_retries_per_request(0))
         .build()
         .unwrap()
 }
