@@ -629,6 +629,10 @@ async fn the_token_never_shows_in_debug_errors_or_traces() {
         traces.contains("attempt=2") && traces.contains("status=503"),
         "{traces}"
     );
+    assert!(
+        traces.contains("retrying"),
+        "a retry is announced: {traces}"
+    );
     shown.push(traces);
     for text in shown {
         assert!(!text.contains(secret), "the token leaked into: {text}");

@@ -3,7 +3,7 @@
 //! tracing around sending (`exec`). The query defaults they send are written into each URL by
 //! the generated code itself.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::Method;
@@ -32,20 +32,44 @@ impl ClientHooks<Settings> for Client {
         Ok(())
     }
 
-    async fn exec(
+    // A plain `fn` returning an `async move` block rather than an `async fn`: an `async fn`
+    // keeps its by-value arguments and the locals it moves them into as two slots, and the
+    // request is 264 bytes; the block holds it once. This future is part of every call's.
+    #[allow(clippy::manual_async_fn)]
+    fn exec(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let policy = &self.inner().retry;
-        // GET and DELETE may run twice without harm; resendInvite (POST) may not.
-        let idempotent = request.method() != Method::POST;
-        let started = Instant::now();
-        let mut attempt = 1;
-        loop {
-            let spare = (attempt < policy.max_attempts())
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        async move {
+            let started = Instant::now();
+            // GET and DELETE may run twice without harm; resendInvite (POST) may not.
+            let idempotent = request.method() != Method::POST;
+            let spare = (self.inner().retry.max_attempts() > 1)
                 .then(|| retry_copy(&request))
                 .flatten();
+            let result = self.attempt(request, 1).await;
+            let Some(spare) = spare else { return result };
+            let Some(wait) = self.retry_wait(&result, 1, idempotent, started) else {
+                return result;
+            };
+            // Boxed: the retry loop's state (a timer, the next copy) is needed only when an
+            // attempt failed, and inline it would enlarge every call's future.
+            Box::pin(self.retry(spare, wait, idempotent, started)).await
+        }
+    }
+}
+
+impl Client {
+    /// Sends `request` once, as attempt number `attempt` of the current call. (A plain `fn`
+    /// for the reason given at `exec`.)
+    #[allow(clippy::manual_async_fn)]
+    fn attempt(
+        &self,
+        request: reqwest::Request,
+        attempt: u32,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        async move {
             let span = tracing::info_span!(
                 "losant_invites_client::request",
                 action = current_action(),
@@ -73,25 +97,69 @@ impl ClientHooks<Settings> for Client {
                 call.attempts.set(attempt);
                 call.last_status.set(status);
             });
+            result
+        }
+    }
 
-            let Some(next) = spare else { return result };
-            let server_wait = match &result {
-                Ok(response) if idempotent && is_retried_status(response.status()) => {
-                    retry_after(response.headers())
-                }
-                // A failed connect means the request never left: safe to repeat, even a POST.
-                Err(error) if error.is_connect() => None,
-                _ => return result,
-            };
-            let Some(wait) = policy.wait(attempt, server_wait) else {
-                return result;
-            };
-            if started.elapsed() + wait > policy.deadline() {
-                return result;
+    /// How long to wait before retrying after attempt number `attempt` ended in `result`, or
+    /// `None` when it must not be retried: it succeeded, failed in a way a retry would not
+    /// fix, or the policy's attempts or deadline would be exceeded. A retry is announced as a
+    /// `debug` event.
+    fn retry_wait(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        attempt: u32,
+        idempotent: bool,
+        started: Instant,
+    ) -> Option<Duration> {
+        let policy = &self.inner().retry;
+        let server_wait = match result {
+            Ok(response) if idempotent && is_retried_status(response.status()) => {
+                retry_after(response.headers())
             }
-            span.in_scope(|| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"));
+            // A failed connect means the request never left: safe to repeat, even a POST.
+            Err(error) if error.is_connect() => None,
+            _ => return None,
+        };
+        let wait = policy.wait(attempt, server_wait)?;
+        if started.elapsed() + wait > policy.deadline() {
+            return None;
+        }
+        tracing::debug!(
+            action = current_action(),
+            attempt = attempt + 1,
+            status = result
+                .as_ref()
+                .ok()
+                .map(|response| response.status().as_u16()),
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        Some(wait)
+    }
+
+    /// The attempts after the first: waits `wait`, sends `request`, and goes on while the
+    /// policy allows.
+    async fn retry(
+        &self,
+        mut request: reqwest::Request,
+        mut wait: Duration,
+        idempotent: bool,
+        started: Instant,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut attempt = 2;
+        loop {
             tokio::time::sleep(wait).await;
-            request = next;
+            let spare = (attempt < self.inner().retry.max_attempts())
+                .then(|| retry_copy(&request))
+                .flatten();
+            let result = self.attempt(request, attempt).await;
+            let Some(spare) = spare else { return result };
+            let Some(next_wait) = self.retry_wait(&result, attempt, idempotent, started) else {
+                return result;
+            };
+            request = spare;
+            wait = next_wait;
             attempt += 1;
         }
     }
