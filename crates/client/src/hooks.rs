@@ -32,23 +32,26 @@ impl ClientHooks<Settings> for Client {
         Ok(())
     }
 
-    // A plain `fn` returning an `async move` block rather than an `async fn`: an `async fn`
-    // keeps its by-value arguments and the locals it moves them into as two slots, and the
-    // request is 264 bytes; the block holds it once. This future is part of every call's.
+    // A plain `fn` that does its synchronous work, copying the request and handing it to
+    // reqwest, before returning an `async move` block: the block then holds only what lives
+    // across an await. This future is part of every call's, and a request is 264 bytes; an
+    // `async fn` would hold it twice (as its argument and as the local it moves into) for
+    // the whole call.
     #[allow(clippy::manual_async_fn)]
     fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        let started = Instant::now();
+        // GET and DELETE may run twice without harm; resendInvite (POST) may not.
+        let idempotent = request.method() != Method::POST;
+        let spare = (self.inner().retry.max_attempts() > 1)
+            .then(|| retry_copy(&request))
+            .flatten();
+        let first = self.attempt(request, 1);
         async move {
-            let started = Instant::now();
-            // GET and DELETE may run twice without harm; resendInvite (POST) may not.
-            let idempotent = request.method() != Method::POST;
-            let spare = (self.inner().retry.max_attempts() > 1)
-                .then(|| retry_copy(&request))
-                .flatten();
-            let result = self.attempt(request, 1).await;
+            let result = first.await;
             let Some(spare) = spare else { return result };
             let Some(wait) = self.retry_wait(&result, 1, idempotent, started) else {
                 return result;
@@ -61,28 +64,28 @@ impl ClientHooks<Settings> for Client {
 }
 
 impl Client {
-    /// Sends `request` once, as attempt number `attempt` of the current call. (A plain `fn`
-    /// for the reason given at `exec`.)
+    /// Sends `request` as attempt number `attempt` of the current call: reqwest takes it
+    /// now, and the returned future waits for the answer. (A plain `fn` for the reason given
+    /// at `exec`.)
     #[allow(clippy::manual_async_fn)]
     fn attempt(
         &self,
         request: reqwest::Request,
         attempt: u32,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        let span = tracing::info_span!(
+            "losant_invites_client::request",
+            action = current_action(),
+            method = %request.method(),
+            attempt,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        // Timing is only worth a clock read when someone is listening.
+        let sent = (!span.is_disabled()).then(Instant::now);
+        let pending = span.in_scope(|| self.client().execute(request));
         async move {
-            let span = tracing::info_span!(
-                "losant_invites_client::request",
-                action = current_action(),
-                method = %request.method(),
-                attempt,
-                status = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            );
-            // Timing is only worth a clock read when someone is listening.
-            let sent = (!span.is_disabled()).then(Instant::now);
-            let result = self
-                .client()
-                .execute(request)
+            let result = pending
                 .instrument(span.clone())
                 .await
                 .map(|response| capped(response, self.inner().max_response_bytes));
