@@ -1,13 +1,12 @@
-//! One call of an action, end to end: every generated `send` runs through [`run`], which gives
-//! the hooks the action's name and turns progenitor's error into [`Error`], the client's token
+//! One call of an action, end to end: every generated `send` makes a [`Call`], sends its
+//! request through `Client::send_attempts` with it, and runs through [`run`], which turns
+//! progenitor's error into [`Error`], with what the call recorded and the client's token
 //! scrubbed from it.
-//!
-//! The hooks are methods of the shared `Client`, so what belongs to one call (its action, the
-//! attempts made, the last status) travels in a task-local value rather than in the client.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU16, AtomicU32};
 
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
@@ -20,55 +19,67 @@ use crate::{Client, ClientInfo};
 /// The most of an unexpected answer's body read to describe it in an error.
 const UNEXPECTED_BODY_BYTES: usize = 4096;
 
+/// What one call of an action records as it goes, for its error: the generated `send` makes
+/// it and lends it to the attempts.
+///
+/// Atomics rather than `Cell`s only so that a call's future stays `Send`: one task at a time
+/// touches them, so relaxed loads and stores, plain moves on common targets, suffice.
 pub(crate) struct Call {
     pub(crate) action: &'static str,
-    pub(crate) attempts: Cell<u32>,
-    pub(crate) last_status: Cell<Option<StatusCode>>,
+    attempts: AtomicU32,
+    /// The status of the last answer, `0` for none yet, which progenitor's error drops when
+    /// an error answer's body is not JSON.
+    last_status: AtomicU16,
 }
 
-tokio::task_local! {
-    pub(crate) static CALL: Call;
+impl Call {
+    /// A call of `action`, by Losant's name for it, such as `instanceOrgInvite.get`.
+    pub(crate) fn new(action: &'static str) -> Self {
+        Self {
+            action,
+            attempts: AtomicU32::new(0),
+            last_status: AtomicU16::new(0),
+        }
+    }
+
+    /// Records that attempt number `attempt` ended, with `status` if an answer came.
+    pub(crate) fn record(&self, attempt: u32, status: Option<StatusCode>) {
+        self.attempts.store(attempt, Relaxed);
+        self.last_status
+            .store(status.map_or(0, |status| status.as_u16()), Relaxed);
+    }
+
+    fn attempts(&self) -> u32 {
+        self.attempts.load(Relaxed)
+    }
+
+    fn last_status(&self) -> Option<StatusCode> {
+        StatusCode::from_u16(self.last_status.load(Relaxed)).ok()
+    }
 }
 
-/// The name of the action the current task is sending, for the hooks' spans.
-pub(crate) fn current_action() -> &'static str {
-    CALL.try_with(|call| call.action)
-        .unwrap_or("instanceOrgInvite")
-}
-
-/// Runs one generated `send` of `client` for `action` and presents its failure as an
+/// Runs one generated `send` of `client` for `call` and presents its failure as an
 /// [`Error`].
 ///
-/// `send` comes boxed: the generated request's state machine is several kilobytes, and boxed
-/// where it is made it is never copied again, however often the caller's future moves (into
-/// `join_all`, a spawned task, a `select!`). Unboxed, every such move copied all of it.
+/// `send` comes boxed: the generated request's state machine is a couple of kilobytes, and
+/// boxed where it is made it is never copied again, however often the caller's future moves
+/// (into `join_all`, a spawned task, a `select!`). Unboxed, every such move copied all of it.
 pub(crate) async fn run<T, F>(
     client: &Client,
-    action: &'static str,
+    call: &Call,
     send: Pin<Box<F>>,
 ) -> Result<ResponseValue<T>, Error>
 where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
 {
-    let call = Call {
-        action,
-        attempts: Cell::new(0),
-        last_status: Cell::new(None),
-    };
-    let (result, attempts, status) = CALL
-        .scope(call, async {
-            let result = send.await;
-            CALL.with(|call| (result, call.attempts.get(), call.last_status.get()))
-        })
-        .await;
-    match result {
+    match send.await {
         Ok(value) => Ok(value),
         Err(error) => {
             // Boxed: the error path's state is large, and kept inline it would enlarge every
             // call's future, including the ones that succeed.
-            let error = Box::pin(present(action, error, status))
+            let error = Box::pin(present(call.action, error, call.last_status()))
                 .await
-                .with_attempts(attempts);
+                .with_attempts(call.attempts());
             Err(error.finish(&client.inner().token))
         }
     }
@@ -201,6 +212,31 @@ async fn read_some(mut response: reqwest::Response) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // A call's future must stay `Send`, so callers can spawn it on a multi-threaded runtime;
+    // this fails to compile when it is not.
+    #[test]
+    fn every_send_future_is_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let client = Client::builder().token("t").build().unwrap();
+        assert_send(&client.instance_org_invite_get().send());
+        assert_send(&client.instance_org_invite_delete().send());
+        assert_send(&client.instance_org_invite_resend_invite().send());
+    }
+
+    #[test]
+    fn a_call_reports_what_its_attempts_recorded() {
+        let call = Call::new("instanceOrgInvite.get");
+        assert_eq!((call.attempts(), call.last_status()), (0, None));
+        call.record(1, Some(StatusCode::SERVICE_UNAVAILABLE));
+        call.record(2, None);
+        assert_eq!((call.attempts(), call.last_status()), (2, None));
+        call.record(3, Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(
+            (call.attempts(), call.last_status()),
+            (3, Some(StatusCode::TOO_MANY_REQUESTS))
+        );
+    }
 
     #[test]
     fn builder_input_errors_say_what_is_expected() {

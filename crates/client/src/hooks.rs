@@ -1,7 +1,8 @@
 //! What every request goes through between the generated builder and the network: the
-//! credentials and headers Losant's own clients send (`pre`), and the attempts, retries and
-//! tracing around sending (`exec`). The query defaults they send are written into each URL by
-//! the generated code itself.
+//! credentials and headers Losant's own clients send (progenitor's `pre` hook), and the
+//! attempts, retries and tracing around sending (`Client::send_attempts`, which the generated
+//! code calls where progenitor would call its `exec` hook, lending it the call's state). The
+//! query defaults Losant's clients send are written into each URL by the generated code.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};
 use tracing::Instrument;
 
 use crate::Client;
-use crate::call::{CALL, current_action};
+use crate::call::Call;
 use crate::response_limit::capped;
 use crate::retry::{is_retried_status, retry_after};
 use crate::settings::Settings;
@@ -31,51 +32,55 @@ impl ClientHooks<Settings> for Client {
         headers.insert(USER_AGENT, settings.user_agent.clone());
         Ok(())
     }
+}
 
+impl Client {
+    /// Sends `request` for `call`, retrying as the client's policy allows, and records the
+    /// attempts and the last status in `call`.
+    //
     // A plain `fn` that does its synchronous work, copying the request and handing it to
     // reqwest, before returning an `async move` block: the block then holds only what lives
     // across an await. This future is part of every call's, and a request is 264 bytes; an
     // `async fn` would hold it twice (as its argument and as the local it moves into) for
     // the whole call.
     #[allow(clippy::manual_async_fn)]
-    fn exec(
-        &self,
+    pub(crate) fn send_attempts<'a>(
+        &'a self,
         request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        call: &'a Call,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         let started = Instant::now();
         // GET and DELETE may run twice without harm; resendInvite (POST) may not.
         let idempotent = request.method() != Method::POST;
         let spare = (self.inner().retry.max_attempts() > 1)
             .then(|| retry_copy(&request))
             .flatten();
-        let first = self.attempt(request, 1);
+        let first = self.attempt(request, call, 1);
         async move {
             let result = first.await;
             let Some(spare) = spare else { return result };
-            let Some(wait) = self.retry_wait(&result, 1, idempotent, started) else {
+            let Some(wait) = self.retry_wait(&result, call, 1, idempotent, started) else {
                 return result;
             };
             // Boxed: the retry loop's state (a timer, the next copy) is needed only when an
             // attempt failed, and inline it would enlarge every call's future.
-            Box::pin(self.retry(spare, wait, idempotent, started)).await
+            Box::pin(self.retry(spare, call, wait, idempotent, started)).await
         }
     }
-}
 
-impl Client {
-    /// Sends `request` as attempt number `attempt` of the current call: reqwest takes it
-    /// now, and the returned future waits for the answer. (A plain `fn` for the reason given
-    /// at `exec`.)
+    /// Sends `request` as attempt number `attempt` of `call`: reqwest takes it now, and the
+    /// returned future waits for the answer. (A plain `fn` for the reason given at
+    /// `send_attempts`.)
     #[allow(clippy::manual_async_fn)]
-    fn attempt(
-        &self,
+    fn attempt<'a>(
+        &'a self,
         request: reqwest::Request,
+        call: &'a Call,
         attempt: u32,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         let span = tracing::info_span!(
             "losant_invites_client::request",
-            action = current_action(),
+            action = call.action,
             method = %request.method(),
             attempt,
             status = tracing::field::Empty,
@@ -96,10 +101,7 @@ impl Client {
                     span.record("status", status.as_u16());
                 }
             }
-            let _ = CALL.try_with(|call| {
-                call.attempts.set(attempt);
-                call.last_status.set(status);
-            });
+            call.record(attempt, status);
             result
         }
     }
@@ -111,6 +113,7 @@ impl Client {
     fn retry_wait(
         &self,
         result: &reqwest::Result<reqwest::Response>,
+        call: &Call,
         attempt: u32,
         idempotent: bool,
         started: Instant,
@@ -129,7 +132,7 @@ impl Client {
             return None;
         }
         tracing::debug!(
-            action = current_action(),
+            action = call.action,
             attempt = attempt + 1,
             status = result
                 .as_ref()
@@ -146,6 +149,7 @@ impl Client {
     async fn retry(
         &self,
         mut request: reqwest::Request,
+        call: &Call,
         mut wait: Duration,
         idempotent: bool,
         started: Instant,
@@ -156,9 +160,10 @@ impl Client {
             let spare = (attempt < self.inner().retry.max_attempts())
                 .then(|| retry_copy(&request))
                 .flatten();
-            let result = self.attempt(request, attempt).await;
+            let result = self.attempt(request, call, attempt).await;
             let Some(spare) = spare else { return result };
-            let Some(next_wait) = self.retry_wait(&result, attempt, idempotent, started) else {
+            let Some(next_wait) = self.retry_wait(&result, call, attempt, idempotent, started)
+            else {
                 return result;
             };
             request = spare;

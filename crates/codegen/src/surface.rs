@@ -170,6 +170,17 @@ fn wrap_send(
     crate::url::write_url(send, spec, op, id)?;
     send.sig.ident = format_ident!("send_generated");
     send.vis = Visibility::Inherited;
+    send.sig
+        .inputs
+        .push(syn::parse_quote!(call: &crate::call::Call));
+    let mut attempts = SendThroughCall { found: 0 };
+    attempts.visit_block_mut(&mut send.block);
+    if attempts.found != 1 {
+        return Err(problem(format!(
+            "{id}: expected one `client.exec(request, &info)` in progenitor's `send`, found {}",
+            attempts.found
+        )));
+    }
     let answer = success_type(&send.sig.output)
         .ok_or_else(|| problem(format!("{id}: unexpected `send` signature")))?;
 
@@ -197,15 +208,38 @@ fn wrap_send(
     let wrapper: ImplItem = syn::parse_quote! {
         #[doc = #doc]
         pub async fn send(self) -> Result<#answer, crate::Error> {
-            crate::call::run(self.client, #action, ::std::boxed::Box::pin(async move {
+            let call = &crate::call::Call::new(#action);
+            crate::call::run(self.client, call, ::std::boxed::Box::pin(async move {
                 #body_check
-                self.send_generated().await
+                self.send_generated(call).await
             }))
             .await
         }
     };
     block.items.push(wrapper);
     Ok(())
+}
+
+/// Sends each request through the client crate's `Client::send_attempts` with the call's
+/// state, where progenitor calls its `exec` hook: the attempts and retries record what the
+/// call's error will need in that state, passed down explicitly rather than through a
+/// task-local, which would cost a swap on every poll.
+struct SendThroughCall {
+    found: usize,
+}
+
+impl VisitMut for SendThroughCall {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        let receiver_is_client =
+            matches!(&*call.receiver, syn::Expr::Path(path) if path.path.is_ident("client"));
+        if call.method == "exec" && receiver_is_client && call.args.len() == 2 {
+            self.found += 1;
+            call.method = format_ident!("send_attempts");
+            call.args.pop();
+            call.args.push(syn::parse_quote!(call));
+        }
+    }
 }
 
 /// `ResponseValue<T>` out of `-> Result<ResponseValue<T>, Error<E>>`.
