@@ -87,9 +87,11 @@ fn settings() -> GenerationSettings {
 ///
 /// The source is meant to be `include!`d by `losant-invites-client`, and names what that crate
 /// provides by hand: `crate::settings::Settings` (the `Client`'s inner value), an
-/// implementation of `progenitor_client::ClientHooks` for `&Client`, `crate::Error`,
-/// `crate::call::run`, through which every action's `send` goes, `crate::path::segment`, which
-/// encodes each path parameter, and `crate::answer::decode`, which decodes each answer.
+/// implementation of `progenitor_client::ClientHooks` for `&Client` (its `pre` hook),
+/// `crate::Error`, `crate::call::Call` and `crate::call::run`, through which every action's
+/// `send` goes, `Client::send_attempts`, which sends each request in place of progenitor's
+/// `exec` hook, `crate::path::segment`, which encodes each path parameter, and
+/// `crate::answer::decode`, which decodes each answer.
 ///
 /// The output starts with [`GENERATED_NOTICE`] and is formatted with prettyplease rather than
 /// rustfmt, so it is the same whatever toolchain runs the generation.

@@ -6,7 +6,8 @@
 //!
 //! - a `send` that answers `crate::Error` (the client crate's error type) and checks the
 //!   request body's limits before anything is sent; progenitor's `send` stays as the private
-//!   `send_generated`;
+//!   `send_generated`, which takes the call's state and sends through the client crate's
+//!   `Client::send_attempts` instead of the `exec` hook;
 //! - a compiled example in the docs of each `Client` method, from the spec's parameter and body
 //!   examples, in place of progenitor's uncompiled one;
 //! - `check_limits` on each request body type, from the spec's `maxItems`;
