@@ -160,7 +160,8 @@ fn string_path_parameters(spec: &OpenAPI, op: &SpecOperation<'_>) -> Vec<String>
 }
 
 /// Drops progenitor's `.query(..)` calls for the defaulted parameters, noting which variable
-/// holds each, and encodes string path parameters without copying them first.
+/// holds each, and encodes each path parameter with `segment`, a string one without copying
+/// it first.
 struct Rewrite<'a> {
     defaulted: Vec<&'a str>,
     /// (query parameter, variable holding the caller's value)
