@@ -16,6 +16,7 @@ use crate::call::Call;
 use crate::response_limit::capped;
 use crate::retry::{is_retried_status, retry_after};
 use crate::settings::Settings;
+use crate::spare::Spare;
 
 const ACCEPT_VERSION: HeaderName = HeaderName::from_static("accept-version");
 
@@ -36,10 +37,11 @@ impl ClientHooks<Settings> for Client {
 
 impl Client {
     /// Sends `request` for `call`, retrying as the client's policy allows, and records the
-    /// attempts and the last status in `call`.
+    /// attempts and the last status in `call`. `url` is the request's URL as the generated
+    /// code formatted it, which a retry parses again.
     //
-    // A plain `fn` that does its synchronous work, copying the request and handing it to
-    // reqwest, before returning an `async move` block: the block then holds only what lives
+    // A plain `fn` that does its synchronous work, keeping a spare of the request and handing
+    // it to reqwest, before returning an `async move` block: the block then holds only what lives
     // across an await. This future is part of every call's, and a request is 264 bytes; an
     // `async fn` would hold it twice (as its argument and as the local it moves into) for
     // the whole call.
@@ -47,13 +49,14 @@ impl Client {
     pub(crate) fn send_attempts<'a>(
         &'a self,
         request: reqwest::Request,
+        url: &'a str,
         call: &'a Call,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         let started = Instant::now();
         // GET and DELETE may run twice without harm; resendInvite (POST) may not.
         let idempotent = request.method() != Method::POST;
         let spare = (self.inner().retry.max_attempts() > 1)
-            .then(|| retry_copy(&request))
+            .then(|| Spare::of(&request))
             .flatten();
         let first = self.attempt(request, call, 1);
         async move {
@@ -62,9 +65,16 @@ impl Client {
             let Some(wait) = self.retry_wait(&result, call, 1, idempotent, started) else {
                 return result;
             };
-            // Boxed: the retry loop's state (a timer, the next copy) is needed only when an
-            // attempt failed, and inline it would enlarge every call's future.
-            Box::pin(self.retry(spare, call, wait, idempotent, started)).await
+            let retry = Retry {
+                spare,
+                url,
+                call,
+                idempotent,
+                started,
+            };
+            // Boxed: the retry loop's state (a timer, the next request) is needed only when
+            // an attempt failed, and inline it would enlarge every call's future.
+            Box::pin(self.retry(retry, result, wait)).await
         }
     }
 
@@ -144,49 +154,47 @@ impl Client {
         Some(wait)
     }
 
-    /// The attempts after the first: waits `wait`, sends `request`, and goes on while the
-    /// policy allows.
+    /// The attempts after the first, while the policy allows: each waits `wait`, then sends
+    /// the spare request again. `result` is the failed attempt's, answered if no retry can
+    /// be made after all.
     async fn retry(
         &self,
-        mut request: reqwest::Request,
-        call: &Call,
+        retry: Retry<'_>,
+        mut result: reqwest::Result<reqwest::Response>,
         mut wait: Duration,
-        idempotent: bool,
-        started: Instant,
     ) -> reqwest::Result<reqwest::Response> {
-        let mut attempt = 2;
+        let mut attempt = 1;
         loop {
-            tokio::time::sleep(wait).await;
-            let spare = (attempt < self.inner().retry.max_attempts())
-                .then(|| retry_copy(&request))
-                .flatten();
-            let result = self.attempt(request, call, attempt).await;
-            let Some(spare) = spare else { return result };
-            let Some(next_wait) = self.retry_wait(&result, call, attempt, idempotent, started)
-            else {
+            let Some(request) = retry.spare.request(retry.url) else {
                 return result;
             };
-            request = spare;
-            wait = next_wait;
+            // The failed answer goes before the wait: it may hold a connection.
+            drop(result);
+            tokio::time::sleep(wait).await;
             attempt += 1;
+            result = self.attempt(request, retry.call, attempt).await;
+            if attempt >= self.inner().retry.max_attempts() {
+                return result;
+            }
+            wait = match self.retry_wait(
+                &result,
+                retry.call,
+                attempt,
+                retry.idempotent,
+                retry.started,
+            ) {
+                Some(wait) => wait,
+                None => return result,
+            };
         }
     }
 }
 
-/// A copy of `request` to send again if this attempt fails.
-///
-/// `reqwest::Request::try_clone` also copies the per-request extensions and timeout, which the
-/// generated code never sets; copying only what it does set takes about half the allocations,
-/// and this runs before every attempt that may be retried. A body held in memory copies; a
-/// streamed one could not, and then there is simply no retry.
-fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
-    let body = match request.body() {
-        Some(body) => Some(reqwest::Body::from(body.as_bytes()?.to_vec())),
-        None => None,
-    };
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    *copy.body_mut() = body;
-    Some(copy)
+/// What the attempts after the first need of the call.
+struct Retry<'a> {
+    spare: Spare,
+    url: &'a str,
+    call: &'a Call,
+    idempotent: bool,
+    started: Instant,
 }

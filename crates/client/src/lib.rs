@@ -13,6 +13,7 @@ mod response_limit;
 mod retry;
 mod roles;
 mod settings;
+mod spare;
 
 /// The code progenitor generates from the spec at build time; its reviewed copy is the
 /// snapshot under `tests/snapshots/` in the workspace.

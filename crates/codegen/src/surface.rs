@@ -221,10 +221,11 @@ fn wrap_send(
     Ok(())
 }
 
-/// Sends each request through the client crate's `Client::send_attempts` with the call's
-/// state, where progenitor calls its `exec` hook: the attempts and retries record what the
-/// call's error will need in that state, passed down explicitly rather than through a
-/// task-local, which would cost a swap on every poll.
+/// Sends each request through the client crate's `Client::send_attempts` with its URL text
+/// (kept by [`crate::url`] for retries) and the call's state, where progenitor calls its
+/// `exec` hook: the attempts and retries record what the call's error will need in that
+/// state, passed down explicitly rather than through a task-local, which would cost a swap on
+/// every poll.
 struct SendThroughCall {
     found: usize,
 }
@@ -238,6 +239,7 @@ impl VisitMut for SendThroughCall {
             self.found += 1;
             call.method = format_ident!("send_attempts");
             call.args.pop();
+            call.args.push(syn::parse_quote!(&url));
             call.args.push(syn::parse_quote!(call));
         }
     }

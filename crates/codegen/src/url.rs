@@ -8,6 +8,10 @@
 //! the URL is then serialized once. Each path parameter is encoded by the client crate's
 //! `path::segment` (imported into the `builder` module by [`import_segment`]), straight into
 //! the `format!`; a string one without the copy.
+//!
+//! The formatted URL is lent to reqwest (`client.client.get(url.as_str())`) rather than given
+//! away, so the call keeps it as text for a retry, which parses it again: the first attempt,
+//! almost always the only one, then copies no URL.
 
 use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
@@ -34,6 +38,7 @@ pub(crate) fn write_url(
         taken: Vec::new(),
         string_paths: string_path_parameters(spec, op),
         url_found: false,
+        url_lent: false,
         error: None,
     };
     rewrite.visit_block_mut(&mut send.block);
@@ -43,6 +48,11 @@ pub(crate) fn write_url(
     if !rewrite.url_found {
         return Err(problem(format!(
             "{id}: progenitor's `let url = format!(..)` not found"
+        )));
+    }
+    if !rewrite.url_lent {
+        return Err(problem(format!(
+            "{id}: progenitor's `client.client.<method>(url)` not found"
         )));
     }
 
@@ -168,6 +178,8 @@ struct Rewrite<'a> {
     taken: Vec<(String, syn::Ident)>,
     string_paths: Vec<String>,
     url_found: bool,
+    /// Whether `client.client.<method>(url)` was found and made to borrow `url`.
+    url_lent: bool,
     error: Option<String>,
 }
 
@@ -177,6 +189,14 @@ impl VisitMut for Rewrite<'_> {
         let Expr::MethodCall(call) = expr else {
             return;
         };
+        if is_client_client(&call.receiver)
+            && call.args.len() == 1
+            && matches!(&call.args[0], Expr::Path(path) if path.path.is_ident("url"))
+        {
+            call.args[0] = syn::parse_quote!(url.as_str());
+            self.url_lent = true;
+            return;
+        }
         if call.method != "query" || call.args.len() != 1 {
             return;
         }
@@ -218,6 +238,15 @@ impl VisitMut for Rewrite<'_> {
         }
         mac.tokens = quote!(#arguments);
     }
+}
+
+/// Whether `expr` is `client.client`, the generated code's reqwest client.
+fn is_client_client(expr: &Expr) -> bool {
+    let Expr::Field(field) = expr else {
+        return false;
+    };
+    matches!(&field.member, syn::Member::Named(name) if name == "client")
+        && matches!(&*field.base, Expr::Path(path) if path.path.is_ident("client"))
 }
 
 /// `name` and `variable` out of `&progenitor_client::QueryParam::new("name", &variable)`.
