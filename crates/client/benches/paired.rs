@@ -1,10 +1,12 @@
-//! The SDK/raw ratios, measured paired: the contenders take turns, batch by batch, against one
-//! server, and each one's median time is compared. On a shared machine whose load drifts from
-//! second to second, turns keep every contender under the same conditions, where criterion's
-//! one-after-the-other runs would compare different moments.
+//! The SDK/raw ratios, measured paired: in each round the contenders take turns, a batch each,
+//! against one server, and the ratio of a raw contender's time to the SDK's within the round
+//! is one sample; the median over the rounds is the ratio. On a shared machine whose load
+//! drifts from second to second, a round keeps its contenders under the same conditions, where
+//! criterion's one-after-the-other runs would compare different moments.
 //!
-//! Prints one line per contender, `paired <group> <contender> <µs per request>`, which
-//! `cargo xtask bench` reads.
+//! Prints, per group, `ratio <group> <raw contender> <raw time / SDK time>` for each raw
+//! contender, which `cargo xtask bench` reads, and `paired <group> <contender> <median µs per
+//! request>` for each contender.
 
 mod common;
 
@@ -14,23 +16,36 @@ use common::*;
 use futures_util::future::join_all;
 
 const CONTENDERS: [&str; 3] = ["sdk", "reqwest", "hyper"];
-/// Timed turns per contender, after as many untimed ones.
-const ROUNDS: usize = 150;
+/// Timed rounds; enough that the median ratio repeats within about ±0.005 from run to run.
+const ROUNDS: usize = 1000;
+/// Untimed rounds first, for connections, caches and allocator to settle.
+const WARM_UP: usize = 200;
 
-/// Runs `batch(contender)` for each contender in turns and prints each one's median time per
-/// request; a batch makes `requests` requests.
+/// Runs `batch(contender)` for each contender in turns and prints the ratios and each one's
+/// median time per request; a batch makes `requests` requests.
 fn paired(group: &str, requests: u32, mut batch: impl FnMut(usize)) {
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(ROUNDS); CONTENDERS.len()];
-    for round in 0..2 * ROUNDS {
+    for round in 0..WARM_UP + ROUNDS {
         // Rotate who goes first, so no contender always follows the same one.
         for offset in 0..CONTENDERS.len() {
             let contender = (round + offset) % CONTENDERS.len();
             let started = Instant::now();
             batch(contender);
-            if round >= ROUNDS {
+            if round >= WARM_UP {
                 times[contender].push(started.elapsed() / requests);
             }
         }
+    }
+    // Each round's contenders ran back to back, under the same load: the ratio of their times
+    // within a round is what drift cannot skew, and its median over the rounds is the ratio.
+    for (contender, name) in CONTENDERS.iter().enumerate().skip(1) {
+        let mut ratios: Vec<f64> = times[contender]
+            .iter()
+            .zip(&times[0])
+            .map(|(raw, sdk)| raw.as_secs_f64() / sdk.as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        println!("ratio {group} {name} {:.4}", ratios[ratios.len() / 2]);
     }
     for (name, mut samples) in CONTENDERS.iter().zip(times) {
         samples.sort();
