@@ -234,6 +234,49 @@ async fn idempotent_actions_are_retried_until_they_succeed() {
 }
 
 #[tokio::test]
+async fn a_retry_sends_the_very_same_request() {
+    let server = support::fake().await;
+    let client = support::client(&server);
+    server.script(
+        Action::Get,
+        [Fault::Status {
+            status: 503,
+            retry_after: None,
+        }],
+    );
+    client
+        .instance_org_invite_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .actions(true)
+        .losantdomain("example.com")
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let log = server.requests();
+    assert_eq!(log.len(), 2);
+    let (first, retry) = (&log[0], &log[1]);
+    assert_eq!(
+        (
+            &retry.method,
+            &retry.path,
+            &retry.query,
+            &retry.headers,
+            &retry.body
+        ),
+        (
+            &first.method,
+            &first.path,
+            &first.query,
+            &first.headers,
+            &first.body
+        )
+    );
+    assert_eq!(first.header("losantdomain"), Some("example.com"));
+}
+
+#[tokio::test]
 async fn retries_stop_after_three_attempts_with_the_last_answer() {
     let server = support::fake().await;
     let client = support::client(&server);
