@@ -41,10 +41,10 @@ impl Client {
     /// code formatted it, which a retry parses again.
     //
     // A plain `fn` that does its synchronous work, keeping a spare of the request and handing
-    // it to reqwest, before returning an `async move` block: the block then holds only what lives
-    // across an await. This future is part of every call's, and a request is 264 bytes; an
-    // `async fn` would hold it twice (as its argument and as the local it moves into) for
-    // the whole call.
+    // it to reqwest, before returning an `async move` block: the block then holds only what
+    // lives across an await. This future is part of every call's, and a request is 264
+    // bytes; an `async fn` would hold it twice (as its argument and as the local it moves
+    // into) for the whole call.
     #[allow(clippy::manual_async_fn)]
     pub(crate) fn send_attempts<'a>(
         &'a self,
@@ -118,8 +118,8 @@ impl Client {
 
     /// How long to wait before retrying after attempt number `attempt` ended in `result`, or
     /// `None` when it must not be retried: it succeeded, failed in a way a retry would not
-    /// fix, or the policy's attempts or deadline would be exceeded. A retry is announced as a
-    /// `debug` event.
+    /// fix, or the policy has no attempt left or its deadline would pass. A retry is announced
+    /// as a `debug` event.
     fn retry_wait(
         &self,
         result: &reqwest::Result<reqwest::Response>,
@@ -173,9 +173,6 @@ impl Client {
             tokio::time::sleep(wait).await;
             attempt += 1;
             result = self.attempt(request, retry.call, attempt).await;
-            if attempt >= self.inner().retry.max_attempts() {
-                return result;
-            }
             wait = match self.retry_wait(
                 &result,
                 retry.call,
