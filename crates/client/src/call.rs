@@ -85,8 +85,8 @@ where
     }
 }
 
-/// progenitor's error as ours. `status` is the last status the hooks saw, which progenitor
-/// drops when an error answer's body is not JSON.
+/// progenitor's error as ours. `status` is the last status the attempts recorded, which
+/// progenitor drops when an error answer's body is not JSON.
 async fn present(
     action: &'static str,
     error: progenitor_client::Error<ApiError>,
