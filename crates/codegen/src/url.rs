@@ -361,3 +361,68 @@ impl VisitMut for AppendQuery {
         mac.tokens = quote!(#arguments);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A spec of one GET with a path parameter of `path_schema` and a query parameter of
+    /// `query_schema`.
+    fn spec(path_schema: &str, query_schema: &str) -> String {
+        format!(
+            "openapi: 3.0.3
+info: {{title: t, version: 1.0.0}}
+paths:
+  /things/{{thingId}}:
+    get:
+      operationId: thing_get
+      parameters:
+        - {{name: thingId, in: path, required: true, example: 7, schema: {path_schema}}}
+        - {{name: limit, in: query, schema: {query_schema}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{type: object}}
+"
+        )
+    }
+
+    /// The generated source for `spec`, without whitespace, which prettyplease places freely
+    /// inside macro calls.
+    fn compact(spec: &str) -> String {
+        crate::generate(spec).unwrap().split_whitespace().collect()
+    }
+
+    #[test]
+    fn a_defaulted_query_parameter_is_written_into_the_url() {
+        let source = compact(&spec("{type: string}", "{type: integer, default: 10}"));
+        assert!(source.contains(r#""{}/things/{}?limit={}""#), "{source}");
+        assert!(source.contains("limit.unwrap_or(10)"), "{source}");
+        assert!(!source.contains(r#"QueryParam::new("limit""#), "{source}");
+        // A plain string path parameter is encoded without a copy; the URL is lent.
+        assert!(source.contains("segment(&thing_id)"), "{source}");
+        assert!(source.contains(".get(url.as_str())"), "{source}");
+    }
+
+    #[test]
+    fn a_query_parameter_without_a_default_stays_as_progenitor_sends_it() {
+        let source = compact(&spec("{type: integer}", "{type: integer}"));
+        assert!(source.contains(r#""{}/things/{}","#), "{source}");
+        assert!(source.contains(r#"QueryParam::new("limit""#), "{source}");
+        // Not a string: encoded through its text.
+        assert!(
+            source.contains("segment(&thing_id.to_string())"),
+            "{source}"
+        );
+    }
+
+    #[test]
+    fn a_default_that_would_need_encoding_is_refused() {
+        let error =
+            crate::generate(&spec("{type: string}", "{type: string, default: 'a b'}")).unwrap_err();
+        assert!(
+            error.to_string().contains("is not a boolean or an integer"),
+            "{error}"
+        );
+    }
+}
