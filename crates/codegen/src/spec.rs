@@ -102,6 +102,22 @@ pub(crate) fn component_schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a 
     }
 }
 
+/// The schema of a parameter, inline or the component its `$ref` names.
+pub(crate) fn parameter_schema<'a>(
+    spec: &'a OpenAPI,
+    parameter: &'a Parameter,
+) -> Option<&'a Schema> {
+    let openapiv3::ParameterSchemaOrContent::Schema(schema) =
+        &parameter.parameter_data_ref().format
+    else {
+        return None;
+    };
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { .. } => component_schema(spec, referenced_name(schema)?),
+    }
+}
+
 /// The component a `$ref` names, such as `OrgRoleInfo` for `#/components/schemas/OrgRoleInfo`.
 pub(crate) fn referenced_name<T>(schema: &ReferenceOr<T>) -> Option<&str> {
     match schema {

@@ -28,7 +28,8 @@ use syn::{ImplItem, Item, ItemImpl, Visibility};
 
 use crate::CodegenError;
 use crate::spec::{
-    SpecOperation, component_schema, operations, referenced_name, request_body_schema,
+    SpecOperation, component_schema, operations, parameter_schema, referenced_name,
+    request_body_schema,
 };
 
 /// The crate the generated code is compiled into, as doc examples name it.
@@ -319,21 +320,16 @@ fn example(spec: &OpenAPI, op: &SpecOperation<'_>, method: &str) -> Result<Strin
         if !data.required {
             continue;
         }
-        let value = match (&data.example, &data.format) {
-            (Some(example), _) => example.clone(),
-            (None, openapiv3::ParameterSchemaOrContent::Schema(schema)) => referenced_name(schema)
-                .and_then(|name| component_schema(spec, name))
-                .and_then(|schema| schema.schema_data.example.clone())
-                .ok_or_else(|| {
-                    problem(format!("{method}: parameter {} has no example", data.name))
-                })?,
-            (None, _) => {
-                return Err(problem(format!(
-                    "{method}: parameter {} has no example",
-                    data.name
-                )));
-            }
-        };
+        let value = data
+            .example
+            .clone()
+            .or_else(|| {
+                parameter_schema(spec, parameter)?
+                    .schema_data
+                    .example
+                    .clone()
+            })
+            .ok_or_else(|| problem(format!("{method}: parameter {} has no example", data.name)))?;
         calls.push_str(&format!("    .{}({value})\n", data.name.to_snake_case()));
     }
     if let Some(schema) = request_body_schema(spec, op.operation) {

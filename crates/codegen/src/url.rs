@@ -14,7 +14,7 @@
 //! almost always the only one, then copies no URL.
 
 use heck::ToSnakeCase;
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{OpenAPI, Parameter, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::punctuated::Punctuated;
@@ -22,7 +22,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, Token};
 
 use crate::CodegenError;
-use crate::spec::{SpecOperation, component_schema, referenced_name};
+use crate::spec::{SpecOperation, parameter_schema};
 use crate::surface::problem;
 
 /// Rewrites the URL building of progenitor's `send` for operation `id`.
@@ -99,19 +99,6 @@ pub(crate) fn import_segment(builder: &mut Vec<syn::Item>) {
             use crate::path::segment;
         ),
     );
-}
-
-/// The schema of a parameter, its `$ref` to a component followed.
-fn parameter_schema<'a>(spec: &'a OpenAPI, parameter: &'a Parameter) -> Option<&'a Schema> {
-    let openapiv3::ParameterSchemaOrContent::Schema(schema) =
-        &parameter.parameter_data_ref().format
-    else {
-        return None;
-    };
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { .. } => component_schema(spec, referenced_name(schema)?),
-    }
 }
 
 /// The query parameters of `op` that have a default, with the default as a Rust literal.
