@@ -133,7 +133,9 @@ async fn invalid_ids_are_refused_before_anything_is_sent() {
         assert_eq!(error.attempts(), 0);
         assert_eq!(
             error.to_string(),
-            "instanceOrgInvite.get: invalid input, nothing was sent: invite_id must be a Losant ID: 24 hexadecimal characters"
+            format!(
+                "instanceOrgInvite.get: invalid input, nothing was sent: invite_id: {bad:?} is not a Losant ID (24 hexadecimal characters)"
+            )
         );
     }
     let no_org = client
@@ -608,7 +610,7 @@ async fn one_client_serves_many_tasks() {
                         .as_deref()
                         .map(String::as_str)
                         .unwrap_or_default();
-                    if invite.id.as_deref().map(String::as_str) == Some(id.as_str())
+                    if invite.id.as_deref() == Some(id.as_str())
                         && email == format!("user{i}@example.com")
                     {
                         correct += 1;

@@ -59,7 +59,7 @@ fn no_generated_type_is_named_error() {
 }
 
 #[test]
-fn the_nine_id_parameters_share_one_losant_id_type() {
+fn the_nine_id_parameters_share_the_client_s_losant_id() {
     let file = syn::parse_file(&generated()).expect("the generated code parses");
     let mut id_fields = Vec::new();
     for item in module(&file, "builder") {
@@ -81,13 +81,37 @@ fn the_nine_id_parameters_share_one_losant_id_type() {
     assert_eq!(id_fields.len(), 9, "{id_fields:#?}");
     for field in &id_fields {
         assert!(
-            field.ends_with(": Result<types::LosantId,String>"),
+            field.ends_with(": Result<crate::runtime::LosantId,String>"),
             "{field}"
         );
     }
-    let id_newtypes = module(&file, "types")
+    let id_patterns = module(&file, "types")
         .iter()
         .filter(|item| item.to_token_stream().to_string().contains("{24}"))
         .count();
-    assert_eq!(id_newtypes, 1, "one type holds the 24-hex pattern");
+    assert_eq!(id_patterns, 0, "no generated type restates the ID pattern");
+}
+
+/// The generated code reaches the client crate's own code through one door, `crate::runtime`,
+/// so renaming any other module of the client cannot break it.
+#[test]
+fn generated_code_names_only_the_runtime_module_of_the_client() {
+    let source = generated();
+    let mut doors: Vec<&str> = source
+        .match_indices("crate::")
+        .map(|(at, _)| {
+            let rest = &source[at + "crate::".len()..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .collect();
+    doors.sort_unstable();
+    doors.dedup();
+    // `crate::Error` appears only in doc links to the public error type.
+    assert_eq!(doors, ["Error", "runtime"], "{doors:?}");
+    for line in source.lines().filter(|line| line.contains("crate::Error")) {
+        assert!(line.contains("[`Error`](crate::Error)"), "{line}");
+    }
 }

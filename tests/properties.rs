@@ -154,7 +154,7 @@ proptest! {
     fn every_invite_the_spec_allows_decodes(invite in invite()) {
         let decoded: types::OrgInvite = serde_json::from_value(invite.clone())
             .map_err(|e| TestCaseError::fail(format!("{e}: {invite}")))?;
-        prop_assert_eq!(decoded.id.as_deref().map(String::as_str), invite["id"].as_str());
+        prop_assert_eq!(decoded.id.as_deref(), invite["id"].as_str());
         prop_assert_eq!(decoded.role.as_ref().map(|r| r.to_string()), invite["role"].as_str().map(str::to_owned));
         // Nothing unknown is dropped: every field the spec does not name is kept as sent.
         let schema = serde_json::to_value(schemars::schema_for!(types::OrgInvite)).unwrap();
@@ -169,7 +169,7 @@ proptest! {
     #[test]
     fn ids_are_exactly_the_24_hex_strings(text in prop_oneof![".*", "[0-9a-fA-F]{20,28}", "[0-9a-fA-F]{24}\n?", hex_id()]) {
         let is_id = text.len() == 24 && text.bytes().all(|b| b.is_ascii_hexdigit());
-        prop_assert_eq!(text.parse::<types::LosantId>().is_ok(), is_id, "{:?}", text);
+        prop_assert_eq!(text.parse::<losant_invites_client::LosantId>().is_ok(), is_id, "{:?}", text);
         prop_assert_eq!(losant_invites_mock::is_losant_id(&text), is_id, "the fake agrees: {:?}", text);
     }
 
@@ -180,7 +180,7 @@ proptest! {
         text in prop_oneof![".*", "[0-9a-gA-G]{23,25}", "[0-9a-fA-F]{24}[\n\r]?", "[0-9a-f０-９٠-٩]{24}", hex_id()]
     ) {
         let matched = LOSANT_ID_PATTERN.with(|pattern| pattern.find(&text).is_some());
-        prop_assert_eq!(text.parse::<types::LosantId>().is_ok(), matched, "{:?}", text);
+        prop_assert_eq!(text.parse::<losant_invites_client::LosantId>().is_ok(), matched, "{:?}", text);
     }
 }
 

@@ -17,7 +17,7 @@ fn generated() -> BTreeMap<&'static str, Value> {
         ("AnyOrgRole", of::<types::AnyOrgRole>()),
         ("AnyResourceRole", of::<types::AnyResourceRole>()),
         ("ApiError", of::<types::ApiError>()),
-        ("LosantId", of::<types::LosantId>()),
+        ("LosantId", of::<losant_invites_client::LosantId>()),
         ("OrgInvite", of::<types::OrgInvite>()),
         ("OrgRole", of::<types::OrgRole>()),
         ("OrgRoleInfo", of::<types::OrgRoleInfo>()),

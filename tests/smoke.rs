@@ -20,10 +20,7 @@ async fn get_sends_get_on_the_invite_path_and_decodes_org_invite() {
         .expect("get succeeds");
     assert_eq!(response.status().as_u16(), 200);
     let invite: types::OrgInvite = response.into_inner();
-    assert_eq!(
-        invite.id.as_deref().map(String::as_str),
-        Some(demo::INVITE_ID)
-    );
+    assert_eq!(invite.id.as_deref(), Some(demo::INVITE_ID));
     assert_eq!(
         invite.role,
         Some(types::AnyOrgRole::OrgRole(types::OrgRole::Edit))
@@ -79,10 +76,7 @@ async fn resend_invite_posts_the_role_info_and_decodes_the_new_invite() {
         invite.role,
         Some(types::AnyOrgRole::OrgRole(types::OrgRole::View))
     );
-    assert_ne!(
-        invite.id.as_deref().map(String::as_str),
-        Some(demo::INVITE_ID)
-    );
+    assert_ne!(invite.id.as_deref(), Some(demo::INVITE_ID));
     let log = server.requests();
     assert_eq!(
         (log[0].method.as_str(), log[0].path.clone()),

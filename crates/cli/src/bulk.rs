@@ -6,7 +6,7 @@ use std::path::Path;
 
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use losant_invites_client::{Error, types};
+use losant_invites_client::{Error, LosantId};
 use serde_json::{Value, json};
 
 use crate::exit::{Failure, Outcome};
@@ -41,15 +41,12 @@ pub fn parse_ids(text: &str) -> Result<Vec<Listed>, Failure> {
         if id.is_empty() || id.starts_with('#') {
             continue;
         }
-        match id.parse::<types::LosantId>() {
+        match id.parse::<LosantId>() {
             Ok(_) => ids.push(Listed {
                 line: index + 1,
                 id: id.to_owned(),
             }),
-            Err(_) => problems.push(format!(
-                "line {}: {id:?} is not a Losant ID (24 hexadecimal characters)",
-                index + 1
-            )),
+            Err(invalid) => problems.push(format!("line {}: {invalid}", index + 1)),
         }
     }
     if !problems.is_empty() {

@@ -12,7 +12,7 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
         } else {
             grants
                 .iter()
-                .map(|g| format!("{}={}", *g.resource_id, g.role))
+                .map(|g| format!("{}={}", g.resource_id, g.role))
                 .collect::<Vec<_>>()
                 .join(", ")
         }

@@ -222,7 +222,7 @@ fn invalid_input_exits_2_and_sends_nothing() {
                 INVITES[0],
             ],
             None,
-            "instance_id must be a Losant ID",
+            r#"instance_id: "x" is not a Losant ID (24 hexadecimal characters)"#,
         ),
         (
             &[

@@ -92,7 +92,7 @@ async fn against_the_fake() -> Result<()> {
         .await?;
     println!(
         "3. delete  {}: success = {:?}",
-        *new_id,
+        new_id,
         deleted.success.unwrap_or(false)
     );
 

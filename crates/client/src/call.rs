@@ -1,86 +1,98 @@
-//! One call of an action, end to end: every generated `send` makes a [`Call`], sends its
-//! request through `Client::send_attempts` with it, and runs through [`run`], which turns
-//! progenitor's error into [`Error`], with what the call recorded and the client's token
+//! One call of an action, end to end: every generated `send` runs through [`send`], which
+//! keeps what the call's attempts record ([`record`]) in a task-local for the duration of the
+//! call, and turns progenitor's error into [`Error`], with that record and the client's token
 //! scrubbed from it.
 
+use std::cell::Cell;
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicU16, AtomicU32};
 
-use progenitor_client::ResponseValue;
+use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
 
+use crate::Client;
 use crate::error::{Error, ErrorKind};
 use crate::response_limit::is_over_cap;
 use crate::types::ApiError;
-use crate::{Client, ClientInfo};
 
 /// The most of an unexpected answer's body read to describe it in an error.
 const UNEXPECTED_BODY_BYTES: usize = 4096;
 
-/// What one call of an action records as it goes, for its error: the generated `send` makes
-/// it and lends it to the attempts.
-///
-/// Atomics rather than `Cell`s only so that a call's future stays `Send`: one task at a time
-/// touches them, so relaxed loads and stores, plain moves on common targets, suffice.
-pub(crate) struct Call {
-    pub(crate) action: &'static str,
-    attempts: AtomicU32,
+tokio::task_local! {
+    /// The call under way in this task: progenitor's `exec` hook, which runs the attempts,
+    /// takes no state of its own, so the attempts record what the call's error will need here.
+    static CALL: Call;
+}
+
+/// What one call of an action records as it goes.
+struct Call {
+    action: &'static str,
+    attempts: Cell<u32>,
     /// The status of the last answer, `0` for none yet, which progenitor's error drops when
     /// an error answer's body is not JSON.
-    last_status: AtomicU16,
+    last_status: Cell<u16>,
 }
 
 impl Call {
-    /// A call of `action`, by Losant's name for it, such as `instanceOrgInvite.get`.
-    pub(crate) fn new(action: &'static str) -> Self {
+    fn new(action: &'static str) -> Self {
         Self {
             action,
-            attempts: AtomicU32::new(0),
-            last_status: AtomicU16::new(0),
+            attempts: Cell::new(0),
+            last_status: Cell::new(0),
         }
     }
 
-    /// Records that attempt number `attempt` ended, with `status` if an answer came.
-    pub(crate) fn record(&self, attempt: u32, status: Option<StatusCode>) {
-        self.attempts.store(attempt, Relaxed);
-        self.last_status
-            .store(status.map_or(0, |status| status.as_u16()), Relaxed);
-    }
-
-    fn attempts(&self) -> u32 {
-        self.attempts.load(Relaxed)
-    }
-
     fn last_status(&self) -> Option<StatusCode> {
-        StatusCode::from_u16(self.last_status.load(Relaxed)).ok()
+        StatusCode::from_u16(self.last_status.get()).ok()
     }
 }
 
-/// Runs one generated `send` of `client` for `call` and presents its failure as an
-/// [`Error`].
+/// Losant's name of the action under way, such as `instanceOrgInvite.get`, for tracing.
+pub(crate) fn action() -> &'static str {
+    CALL.try_with(|call| call.action).unwrap_or("unknown")
+}
+
+/// Records that attempt number `attempt` of the call under way ended, with `status` if an
+/// answer came.
+pub(crate) fn record(attempt: u32, status: Option<StatusCode>) {
+    // Outside a call (which generated code never is) there is nothing to record.
+    let _ = CALL.try_with(|call| {
+        call.attempts.set(attempt);
+        call.last_status
+            .set(status.map_or(0, |status| status.as_u16()));
+    });
+}
+
+/// Runs the generated `send` of one call of `action` on `client` and presents its failure as
+/// an [`Error`].
 ///
-/// `send` comes boxed: the generated request's state machine is a couple of kilobytes, and
-/// boxed where it is made it is never copied again, however often the caller's future moves
-/// (into `join_all`, a spawned task, a `select!`). Unboxed, every such move copied all of it.
-pub(crate) async fn run<T, F>(
-    client: &Client,
-    call: &Call,
-    send: Pin<Box<F>>,
-) -> Result<ResponseValue<T>, Error>
+/// The call is boxed where it is made: a request's state machine is a couple of kilobytes,
+/// and boxed it is never copied again, however often the caller's future moves (into
+/// `join_all`, a spawned task, a `select!`).
+pub(crate) fn send<'a, T, F>(
+    client: &'a Client,
+    action: &'static str,
+    send: F,
+) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+    T: 'a,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>> + 'a,
 {
-    match send.await {
-        Ok(value) => Ok(value),
-        Err(error) => {
-            // Boxed: the error path's state is large, and kept inline it would enlarge every
-            // call's future, including the ones that succeed.
-            let error = Box::pin(present(call.action, error, call.last_status()))
-                .await
-                .with_attempts(call.attempts());
-            Err(error.finish(&client.inner().token))
+    let call = Box::pin(CALL.scope(Call::new(action), async move {
+        let result = send.await;
+        let record = CALL.with(|call| (call.attempts.get(), call.last_status()));
+        (result, record)
+    }));
+    async move {
+        match call.await {
+            (Ok(value), _) => Ok(value),
+            (Err(error), (attempts, status)) => {
+                // Boxed: the error path's state is large, and kept inline it would enlarge
+                // every call's future, including the ones that succeed.
+                let error = Box::pin(present(action, error, status))
+                    .await
+                    .with_attempts(attempts);
+                Err(error.finish(&client.inner().token))
+            }
         }
     }
 }
@@ -95,7 +107,7 @@ async fn present(
     use progenitor_client::Error as Generated;
     match error {
         Generated::InvalidRequest(why) => {
-            Error::new(action, ErrorKind::InvalidInput).with_detail(readable_input_error(&why))
+            Error::new(action, ErrorKind::InvalidInput).with_detail(why)
         }
         Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => transport(action, &e),
         Generated::ResponseBodyError(e) if is_over_cap(&e) => Error::new(action, ErrorKind::Decode)
@@ -112,7 +124,7 @@ async fn present(
         }
         Generated::ErrorResponse(answer) => {
             let status = answer.status();
-            api_error(action, status, answer.into_inner())
+            Error::from_api_body(action, status, answer.into_inner())
         }
         Generated::InvalidResponsePayload(body, e) => {
             let kind = match status {
@@ -144,13 +156,6 @@ async fn present(
     }
 }
 
-/// An error answer whose body is Losant's error object.
-pub(crate) fn api_error(action: &'static str, status: StatusCode, body: ApiError) -> Error {
-    Error::new(action, ErrorKind::Api)
-        .with_status(Some(status))
-        .with_api_error(body.type_, body.message)
-}
-
 fn transport(action: &'static str, error: &reqwest::Error) -> Error {
     let kind = if error.is_timeout() {
         ErrorKind::Timeout
@@ -173,27 +178,6 @@ fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// progenitor reports a rejected builder input as "conversion to `LosantId` for instance_id
-/// failed"; say instead what a valid value looks like.
-fn readable_input_error(why: &str) -> String {
-    let parsed = why
-        .strip_prefix("conversion to `")
-        .and_then(|rest| rest.split_once("` for "))
-        .map(|(ty, rest)| {
-            (
-                ty,
-                rest.split_once(" failed").map_or(rest, |(name, _)| name),
-            )
-        });
-    match parsed {
-        Some(("LosantId", name)) => {
-            format!("{name} must be a Losant ID: 24 hexadecimal characters")
-        }
-        Some((ty, name)) => format!("{name} is not a valid `{ty}`"),
-        None => why.to_owned(),
-    }
 }
 
 /// Up to [`UNEXPECTED_BODY_BYTES`] of an answer's body, for an error message.
@@ -224,33 +208,29 @@ mod tests {
         assert_send(&client.instance_org_invite_resend_invite().send());
     }
 
-    #[test]
-    fn a_call_reports_what_its_attempts_recorded() {
-        let call = Call::new("instanceOrgInvite.get");
-        assert_eq!((call.attempts(), call.last_status()), (0, None));
-        call.record(1, Some(StatusCode::SERVICE_UNAVAILABLE));
-        call.record(2, None);
-        assert_eq!((call.attempts(), call.last_status()), (2, None));
-        call.record(3, Some(StatusCode::TOO_MANY_REQUESTS));
+    #[tokio::test]
+    async fn a_call_reports_what_its_attempts_recorded() {
+        let recorded = CALL
+            .scope(Call::new("instanceOrgInvite.get"), async {
+                assert_eq!(action(), "instanceOrgInvite.get");
+                record(1, Some(StatusCode::SERVICE_UNAVAILABLE));
+                record(2, None);
+                let after_two = CALL.with(|call| (call.attempts.get(), call.last_status()));
+                record(3, Some(StatusCode::TOO_MANY_REQUESTS));
+                let after_three = CALL.with(|call| (call.attempts.get(), call.last_status()));
+                (after_two, after_three)
+            })
+            .await;
         assert_eq!(
-            (call.attempts(), call.last_status()),
-            (3, Some(StatusCode::TOO_MANY_REQUESTS))
+            recorded,
+            ((2, None), (3, Some(StatusCode::TOO_MANY_REQUESTS)))
         );
+        // Outside a call nothing is recorded, and nothing fails.
+        record_outside_a_call();
     }
 
-    #[test]
-    fn builder_input_errors_say_what_is_expected() {
-        assert_eq!(
-            readable_input_error("conversion to `LosantId` for instance_id failed"),
-            "instance_id must be a Losant ID: 24 hexadecimal characters"
-        );
-        assert_eq!(
-            readable_input_error("conversion to `bool` for links failed"),
-            "links is not a valid `bool`"
-        );
-        assert_eq!(
-            readable_input_error("applicationRoles holds 1001 items"),
-            "applicationRoles holds 1001 items"
-        );
+    fn record_outside_a_call() {
+        record(1, None);
+        assert_eq!(action(), "unknown");
     }
 }

@@ -80,6 +80,17 @@ impl Error {
         self
     }
 
+    /// An error answer of `action` with `status` whose body is Losant's error object.
+    pub(crate) fn from_api_body(
+        action: &'static str,
+        status: StatusCode,
+        body: crate::types::ApiError,
+    ) -> Self {
+        Self::new(action, ErrorKind::Api)
+            .with_status(Some(status))
+            .with_api_error(body.type_, body.message)
+    }
+
     pub(crate) fn with_api_error(
         mut self,
         error_type: Option<String>,
@@ -353,7 +364,7 @@ pub mod internals {
         let action = "instanceOrgInvite.get";
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let error = match serde_json::from_slice(body) {
-            Ok(body) => crate::call::api_error(action, status, body),
+            Ok(body) => Error::from_api_body(action, status, body),
             Err(_) => Error::new(action, ErrorKind::Api)
                 .with_status(Some(status))
                 .with_body(body),

@@ -1,6 +1,9 @@
 //! Walking the parsed spec: its operations, with their path-level parameters resolved.
 
-use openapiv3::{OpenAPI, Operation, Parameter, PathItem, ReferenceOr, Schema};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Schema};
+
+use crate::{CodegenError, problem};
 
 /// One operation of the spec.
 pub(crate) struct SpecOperation<'a> {
@@ -9,17 +12,38 @@ pub(crate) struct SpecOperation<'a> {
     pub(crate) parameters: Vec<&'a Parameter>,
 }
 
-fn methods(item: &PathItem) -> [&Option<Operation>; 8] {
-    [
-        &item.get,
-        &item.put,
-        &item.post,
-        &item.delete,
-        &item.options,
-        &item.head,
-        &item.patch,
-        &item.trace,
-    ]
+/// The names one operation goes by in the spec, in Losant's docs and in generated code.
+pub(crate) struct OperationNames {
+    /// The spec's `operationId`, such as `instanceOrgInvite_get`.
+    pub(crate) id: String,
+    /// Losant's name of the action: the operationId with its first `_` read as the dot, such
+    /// as `instanceOrgInvite.get`.
+    pub(crate) action: String,
+    /// progenitor's builder type, such as `InstanceOrgInviteGet`.
+    pub(crate) builder: String,
+    /// progenitor's `Client` method, such as `instance_org_invite_get`.
+    pub(crate) method: String,
+}
+
+impl OperationNames {
+    pub(crate) fn of(op: &SpecOperation<'_>) -> Result<Self, CodegenError> {
+        let id = op
+            .operation
+            .operation_id
+            .as_deref()
+            .ok_or_else(|| problem("every operation needs an operationId"))?;
+        Ok(Self::from_id(id))
+    }
+
+    /// The names of the operation whose `operationId` is `id`.
+    pub(crate) fn from_id(id: &str) -> Self {
+        Self {
+            action: id.replacen('_', ".", 1),
+            builder: id.to_upper_camel_case(),
+            method: id.to_snake_case(),
+            id: id.to_owned(),
+        }
+    }
 }
 
 /// Every operation of the spec.
@@ -29,12 +53,12 @@ pub(crate) fn operations(spec: &OpenAPI) -> Vec<SpecOperation<'_>> {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for operation in methods(item).into_iter().flatten() {
+        for (_, operation) in item.iter() {
             let parameters = item
                 .parameters
                 .iter()
                 .chain(&operation.parameters)
-                .filter_map(|p| resolve_parameter(spec, p))
+                .filter_map(|p| resolve(spec, p, |c| &c.parameters))
                 .collect();
             found.push(SpecOperation {
                 operation,
@@ -74,20 +98,17 @@ fn last_segment(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
-fn resolve_parameter<'a>(
+/// `item` itself, or the component of the kind `components` picks that it refers to.
+fn resolve<'a, T>(
     spec: &'a OpenAPI,
-    parameter: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter),
+    item: &'a ReferenceOr<T>,
+    components: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Option<&'a T> {
+    match item {
+        ReferenceOr::Item(item) => Some(item),
         ReferenceOr::Reference { reference } => {
-            match spec
-                .components
-                .as_ref()?
-                .parameters
-                .get(last_segment(reference))?
-            {
-                ReferenceOr::Item(parameter) => Some(parameter),
+            match components(spec.components.as_ref()?).get(last_segment(reference))? {
+                ReferenceOr::Item(item) => Some(item),
                 ReferenceOr::Reference { .. } => None,
             }
         }
@@ -112,10 +133,7 @@ pub(crate) fn parameter_schema<'a>(
     else {
         return None;
     };
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema),
-        ReferenceOr::Reference { .. } => component_schema(spec, referenced_name(schema)?),
-    }
+    resolve(spec, schema, |c| &c.schemas)
 }
 
 /// The component a `$ref` names, such as `OrgRoleInfo` for `#/components/schemas/OrgRoleInfo`.
@@ -126,24 +144,21 @@ pub(crate) fn referenced_name<T>(schema: &ReferenceOr<T>) -> Option<&str> {
     }
 }
 
+/// The operation's request body, references resolved.
+pub(crate) fn request_body<'a>(
+    spec: &'a OpenAPI,
+    operation: &'a Operation,
+) -> Option<&'a RequestBody> {
+    resolve(spec, operation.request_body.as_ref()?, |c| {
+        &c.request_bodies
+    })
+}
+
 /// The schema of the operation's JSON request body, when it is a named component.
 pub(crate) fn request_body_schema<'a>(
     spec: &'a OpenAPI,
     operation: &'a Operation,
 ) -> Option<&'a str> {
-    let body = match operation.request_body.as_ref()? {
-        ReferenceOr::Item(body) => body,
-        ReferenceOr::Reference { reference } => {
-            match spec
-                .components
-                .as_ref()?
-                .request_bodies
-                .get(last_segment(reference))?
-            {
-                ReferenceOr::Item(body) => body,
-                ReferenceOr::Reference { .. } => return None,
-            }
-        }
-    };
+    let body = request_body(spec, operation)?;
     referenced_name(body.content.get("application/json")?.schema.as_ref()?)
 }

@@ -1,0 +1,129 @@
+//! Sending one request: each attempt, and the retries after a failed one as the client's
+//! [`RetryPolicy`](crate::RetryPolicy) allows, with a tracing span per attempt. What the
+//! attempts learn (how many ran, the last status) is recorded in the call under way
+//! ([`crate::call`]) for its error.
+
+use std::time::{Duration, Instant};
+
+use progenitor_client::ClientInfo;
+use reqwest::{Method, Request, Response};
+use tracing::Instrument;
+
+use crate::Client;
+use crate::call;
+use crate::response_limit::capped;
+use crate::retry::{is_retried_status, retry_after};
+
+/// Sends `request` of `client`, retrying as the client's policy allows.
+pub(crate) async fn send(client: &Client, request: Request) -> reqwest::Result<Response> {
+    let started = Instant::now();
+    // GET and DELETE may run twice without harm; resendInvite (POST) may not.
+    let idempotent = request.method() != Method::POST;
+    // A copy to send again, made only when a retry is possible at all; `None` for a streamed
+    // body, which cannot be sent twice.
+    let spare = (client.inner().retry.max_attempts() > 1)
+        .then(|| request.try_clone())
+        .flatten();
+    let result = attempt(client, request, 1).await;
+    let Some(spare) = spare else { return result };
+    let Some(wait) = retry_wait(client, &result, 1, idempotent, started) else {
+        return result;
+    };
+    // Boxed: the retry loop's state (a timer, the next request) is needed only when an
+    // attempt failed, and inline it would enlarge every call's future.
+    Box::pin(retry(client, spare, result, wait, idempotent, started)).await
+}
+
+/// Sends `request` as attempt number `attempt`.
+async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Result<Response> {
+    let span = tracing::info_span!(
+        "losant_invites_client::request",
+        action = call::action(),
+        method = %request.method(),
+        attempt,
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    // Timing is only worth a clock read when someone is listening.
+    let sent = (!span.is_disabled()).then(Instant::now);
+    let result = client
+        .client()
+        .execute(request)
+        .instrument(span.clone())
+        .await
+        .map(|response| capped(response, client.inner().max_response_bytes));
+    let status = result.as_ref().ok().map(Response::status);
+    if let Some(sent) = sent {
+        span.record("duration_ms", sent.elapsed().as_millis() as u64);
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+    }
+    call::record(attempt, status);
+    result
+}
+
+/// How long to wait before retrying after attempt number `attempt` ended in `result`, or
+/// `None` when it must not be retried: it succeeded, failed in a way a retry would not fix,
+/// or the policy has no attempt left or its deadline would pass. A retry is announced as a
+/// `debug` event.
+fn retry_wait(
+    client: &Client,
+    result: &reqwest::Result<Response>,
+    attempt: u32,
+    idempotent: bool,
+    started: Instant,
+) -> Option<Duration> {
+    let policy = &client.inner().retry;
+    let server_wait = match result {
+        Ok(response) if idempotent && is_retried_status(response.status()) => {
+            retry_after(response.headers())
+        }
+        // A failed connect means the request never left: safe to repeat, even a POST.
+        Err(error) if error.is_connect() => None,
+        _ => return None,
+    };
+    let wait = policy.wait(attempt, server_wait)?;
+    if started.elapsed() + wait > policy.deadline() {
+        return None;
+    }
+    tracing::debug!(
+        action = call::action(),
+        attempt = attempt + 1,
+        status = result
+            .as_ref()
+            .ok()
+            .map(|response| response.status().as_u16()),
+        wait_ms = wait.as_millis() as u64,
+        "retrying"
+    );
+    Some(wait)
+}
+
+/// The attempts after the first, while the policy allows: each waits `wait`, then sends a
+/// copy of `spare`. `result` is the failed attempt's, answered if no retry can be made after
+/// all.
+async fn retry(
+    client: &Client,
+    spare: Request,
+    mut result: reqwest::Result<Response>,
+    mut wait: Duration,
+    idempotent: bool,
+    started: Instant,
+) -> reqwest::Result<Response> {
+    let mut number = 1;
+    loop {
+        let Some(request) = spare.try_clone() else {
+            return result;
+        };
+        // The failed answer goes before the wait: it may hold a connection.
+        drop(result);
+        tokio::time::sleep(wait).await;
+        number += 1;
+        result = attempt(client, request, number).await;
+        wait = match retry_wait(client, &result, number, idempotent, started) {
+            Some(wait) => wait,
+            None => return result,
+        };
+    }
+}

@@ -1,0 +1,8 @@
+//! The one door from generated code into this crate: the code generated from the spec (see
+//! `losant-invites-codegen`) names this module and nothing else of the crate's own, so the
+//! other modules can be renamed and reshaped freely.
+
+pub(crate) use crate::call::send;
+pub(crate) use crate::error::Error;
+pub(crate) use crate::losant_id::LosantId;
+pub(crate) use crate::settings::Settings;

@@ -1,0 +1,176 @@
+//! Where the passes find their parts of progenitor's output.
+//!
+//! Every lookup of progenitor's shape goes through here, and each one that misses fails
+//! generation with a message naming the shape it expected, so a pass can never silently do
+//! nothing when the generator's output changes.
+
+use syn::{ImplItem, ImplItemFn, Item, ItemImpl};
+
+use crate::{CodegenError, problem};
+
+/// The error of a pass that did not find `expected` in progenitor's output.
+pub(crate) fn changed(expected: impl std::fmt::Display) -> CodegenError {
+    problem(format!(
+        "progenitor's output has changed: expected {expected}; \
+         see \"Upgrading the generator\" in the codegen crate's docs"
+    ))
+}
+
+/// The items of the generated module `name`, such as `builder`.
+pub(crate) fn module<'a>(
+    file: &'a mut syn::File,
+    name: &str,
+) -> Result<&'a mut Vec<Item>, CodegenError> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == name => {
+                module.content.as_mut().map(|(_, items)| items)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| changed(format_args!("a `mod {name} {{ .. }}`")))
+}
+
+/// The inherent `impl` block of the type `name` among `items`.
+pub(crate) fn inherent_impl<'a>(
+    items: &'a mut [Item],
+    name: &str,
+) -> Result<&'a mut ItemImpl, CodegenError> {
+    items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Impl(block) if block.trait_.is_none() && is_impl_of(block, name) => Some(block),
+            _ => None,
+        })
+        .ok_or_else(|| changed(format_args!("an `impl {name} {{ .. }}`")))
+}
+
+/// The method `name` of any inherent `impl Client` block: progenitor writes the constructors in
+/// one and the actions in another.
+pub(crate) fn client_method<'a>(
+    file: &'a mut syn::File,
+    name: &str,
+) -> Result<&'a mut ImplItemFn, CodegenError> {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            Item::Impl(block) if block.trait_.is_none() && is_impl_of(block, "Client") => {
+                Some(block)
+            }
+            _ => None,
+        })
+        .flat_map(|block| block.items.iter_mut())
+        .find_map(|item| match item {
+            ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+            _ => None,
+        })
+        .ok_or_else(|| changed(format_args!("a method `Client::{name}`")))
+}
+
+/// The builder of an action: the inherent `impl` of `builder` in the `builder` module.
+pub(crate) fn builder_impl<'a>(
+    file: &'a mut syn::File,
+    builder: &str,
+) -> Result<&'a mut ItemImpl, CodegenError> {
+    inherent_impl(module(file, "builder")?, builder)
+}
+
+/// The method `name` of the `impl` block `block` of `owner`.
+pub(crate) fn method<'a>(
+    block: &'a mut ItemImpl,
+    owner: &str,
+    name: &str,
+) -> Result<&'a mut ImplItemFn, CodegenError> {
+    block
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+            _ => None,
+        })
+        .ok_or_else(|| changed(format_args!("a method `{owner}::{name}`")))
+}
+
+/// The text of the first `#[doc = "..."]` of `f`, to be replaced in place.
+pub(crate) fn doc_mut<'a>(
+    f: &'a mut ImplItemFn,
+    owner: &str,
+) -> Result<&'a mut syn::LitStr, CodegenError> {
+    let name = f.sig.ident.to_string();
+    f.attrs
+        .iter_mut()
+        .find_map(|attr| match &mut attr.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                path,
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) if path.is_ident("doc") => Some(text),
+            _ => None,
+        })
+        .ok_or_else(|| changed(format_args!("docs on `{owner}::{name}`")))
+}
+
+fn is_impl_of(item: &ItemImpl, name: &str) -> bool {
+    matches!(&*item.self_ty, syn::Type::Path(path)
+        if path.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> syn::File {
+        syn::parse_quote! {
+            pub mod builder {
+                pub struct ThingGet<'a> { client: &'a super::Client }
+                impl<'a> ThingGet<'a> {
+                    ///Sends a `GET` request
+                    pub async fn send(self) {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lookups_find_progenitor_s_items() {
+        let mut file = fixture();
+        let block = builder_impl(&mut file, "ThingGet").unwrap();
+        let send = method(block, "ThingGet", "send").unwrap();
+        assert_eq!(
+            doc_mut(send, "ThingGet").unwrap().value(),
+            "Sends a `GET` request"
+        );
+    }
+
+    #[test]
+    fn a_missed_lookup_names_the_shape_it_expected() {
+        let mut file = fixture();
+        let error = builder_impl(&mut file, "ThingPut")
+            .err()
+            .expect("a miss")
+            .to_string();
+        assert!(
+            error.contains("expected an `impl ThingPut { .. }`"),
+            "{error}"
+        );
+        let block = builder_impl(&mut file, "ThingGet").unwrap();
+        let error = method(block, "ThingGet", "body")
+            .err()
+            .expect("a miss")
+            .to_string();
+        assert!(
+            error.contains("expected a method `ThingGet::body`"),
+            "{error}"
+        );
+        let error = module(&mut file, "types")
+            .err()
+            .expect("a miss")
+            .to_string();
+        assert!(error.contains("progenitor's output has changed"), "{error}");
+    }
+}
