@@ -272,3 +272,34 @@ fn the_fake_grants_each_action_by_exactly_the_scopes_the_spec_lists() {
         assert_eq!(fake_scopes, spec_scopes, "{method}");
     }
 }
+
+/// Users read the models on docs.rs: every field of the invite, the role info and the grants
+/// says what it holds.
+#[test]
+fn every_field_of_the_models_has_a_description() {
+    let spec = spec();
+    let schemas = &spec.components.as_ref().expect("components").schemas;
+    for name in [
+        "OrgInvite",
+        "OrgRoleInfo",
+        "ResourceRoleGrant",
+        "ReportedResourceRoleGrant",
+    ] {
+        let ReferenceOr::Item(schema) = &schemas[name] else {
+            panic!("{name} is inline")
+        };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            panic!("{name} is an object")
+        };
+        for (field, property) in &object.properties {
+            let ReferenceOr::Item(property) = property else {
+                panic!("{name}.{field} is a bare $ref, which cannot carry a description")
+            };
+            let description = property.schema_data.description.as_deref().unwrap_or("");
+            assert!(
+                !description.trim().is_empty(),
+                "{name}.{field} has no description"
+            );
+        }
+    }
+}

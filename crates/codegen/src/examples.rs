@@ -7,8 +7,8 @@ use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 
 use crate::progenitor_shape::{changed, client_method, doc_mut};
 use crate::spec::{
-    OperationNames, SpecOperation, component_schema, parameter_schema, referenced_name,
-    request_body,
+    OperationNames, SpecOperation, component_schema, parameter_schema, property_type_name,
+    referenced_name, request_body,
 };
 use crate::{CodegenError, problem};
 
@@ -125,7 +125,7 @@ fn body_example(
             .properties
             .get(&name)
             .ok_or_else(|| unsupported(&format!("{name} is not a property")))?;
-        let enum_name = referenced_name(property)
+        let enum_name = property_type_name(property)
             .ok_or_else(|| unsupported(&format!("{name} is not a named enum")))?;
         let value = value
             .as_str()

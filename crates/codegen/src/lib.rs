@@ -17,7 +17,7 @@
 //! | pass | what users get |
 //! | --- | --- |
 //! | `send.rs` | `send` answers the client's one `Error` type, and checks list limits first |
-//! | `query_defaults.rs` | the query parameters Losant's clients always send are sent by default |
+//! | `query_defaults.rs` | the query parameters Losant's clients always send are sent by default, written into the URL at once |
 //! | `setters.rs` | setter docs from the spec, and input errors that name the parameter and value |
 //! | `constructors.rs` | no panicking `Client::new`; builders' `new` out of sight |
 //! | `examples.rs` | a compiled example in each action's docs |

@@ -144,6 +144,20 @@ pub(crate) fn referenced_name<T>(schema: &ReferenceOr<T>) -> Option<&str> {
     }
 }
 
+/// The component a property's schema names: a `$ref` itself, or the one `$ref` of an `allOf`,
+/// which is how the spec gives a referenced property a description of its own.
+pub(crate) fn property_type_name(schema: &ReferenceOr<Box<Schema>>) -> Option<&str> {
+    match schema {
+        ReferenceOr::Reference { reference } => Some(last_segment(reference)),
+        ReferenceOr::Item(schema) => match &schema.schema_kind {
+            openapiv3::SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                referenced_name(&all_of[0])
+            }
+            _ => None,
+        },
+    }
+}
+
 /// The operation's request body, references resolved.
 pub(crate) fn request_body<'a>(
     spec: &'a OpenAPI,

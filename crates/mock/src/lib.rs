@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod action;
+#[cfg(feature = "cli")]
 mod args;
 mod faults;
 mod request_log;
@@ -10,6 +11,7 @@ mod store;
 mod validate;
 
 pub use action::Action;
+#[cfg(feature = "cli")]
 pub use args::{MockArgs, run};
 pub use faults::{Fault, Faults};
 pub use request_log::{REDACTED, RecordedRequest};
