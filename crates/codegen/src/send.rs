@@ -50,7 +50,7 @@ pub(crate) fn wrap(
         " Sends the `{}` request and decodes Losant's answer.\n\n\
          Input is checked first: when it is invalid, nothing is sent.\n\n\
          # Errors\n\n\
-         A [`Error`](crate::Error) that tells apart invalid input, a transport failure, a \
+         An [`Error`](crate::Error) that tells apart invalid input, a transport failure, a \
          timeout, an error answer from Losant (with its `type` and `message`) and an answer \
          that could not be decoded.",
         names.action
