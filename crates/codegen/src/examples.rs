@@ -198,18 +198,7 @@ paths:
 
     #[test]
     fn docs_without_progenitor_s_example_are_an_error() {
-        let spec = crate::parse_spec(
-            "openapi: 3.0.3
-info: {title: t, version: 1.0.0}
-paths:
-  /things:
-    get:
-      operationId: thing_get
-      responses:
-        '200': {description: ok}
-",
-        )
-        .unwrap();
+        let spec = crate::spec::bare_get();
         let mut file: syn::File = syn::parse_quote! {
             impl Client {
                 ///Gets a thing

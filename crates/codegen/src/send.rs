@@ -115,18 +115,7 @@ mod tests {
     }
 
     fn spec() -> OpenAPI {
-        crate::parse_spec(
-            "openapi: 3.0.3
-info: {title: t, version: 1.0.0}
-paths:
-  /things:
-    get:
-      operationId: thing_get
-      responses:
-        '200': {description: ok}
-",
-        )
-        .unwrap()
+        crate::spec::bare_get()
     }
 
     fn wrapped(mut file: syn::File) -> Result<syn::File, CodegenError> {

@@ -176,3 +176,20 @@ pub(crate) fn request_body_schema<'a>(
     let body = request_body(spec, operation)?;
     referenced_name(body.content.get("application/json")?.schema.as_ref()?)
 }
+
+/// A spec of one bare GET, `thing_get` on `/things`, for the passes' unit tests.
+#[cfg(test)]
+pub(crate) fn bare_get() -> OpenAPI {
+    crate::parse_spec(
+        "openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: thing_get
+      responses:
+        '200': {description: ok}
+",
+    )
+    .expect("the fixture parses")
+}
