@@ -11,7 +11,7 @@
 //! them.
 
 use heck::ToSnakeCase;
-use openapiv3::{OpenAPI, Parameter};
+use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
@@ -19,7 +19,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Token};
 
 use crate::progenitor_shape::{builder_impl, changed, method};
-use crate::spec::{OperationNames, SpecOperation, parameter_schema};
+use crate::spec::{OperationNames, SpecOperation, query_default};
 use crate::{CodegenError, problem};
 
 /// Writes each defaulted query parameter of the operation into its URL.
@@ -85,15 +85,10 @@ fn defaulted_query(
 ) -> Result<Vec<(String, TokenStream)>, CodegenError> {
     let mut found = Vec::new();
     for parameter in &op.parameters {
-        let Parameter::Query { parameter_data, .. } = parameter else {
+        let Some(default) = query_default(spec, parameter) else {
             continue;
         };
-        let Some(default) =
-            parameter_schema(spec, parameter).and_then(|s| s.schema_data.default.as_ref())
-        else {
-            continue;
-        };
-        let name = &parameter_data.name;
+        let name = &parameter.parameter_data_ref().name;
         if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             return Err(problem(format!(
                 "{}: query parameter {name:?} would need encoding in the URL",

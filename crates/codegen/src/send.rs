@@ -7,7 +7,6 @@
 //! action's name, what its attempts recorded, and the token scrubbed.
 
 use openapiv3::OpenAPI;
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Visibility;
 
@@ -33,18 +32,22 @@ pub(crate) fn wrap(
     send.sig.ident = format_ident!("send_generated");
     send.vis = Visibility::Inherited;
 
-    let body_check = match request_body_schema(spec, op.operation) {
+    // The generated send itself, after the body's limit check where the spec sets limits.
+    let generated = match request_body_schema(spec, op.operation) {
         Some(schema) if limits::has_limits(spec, schema)? => {
             let schema = format_ident!("{schema}");
             quote! {
-                if let Ok(body) = &self.body {
-                    if let Ok(body) = types::#schema::try_from(body.clone()) {
-                        body.check_limits().map_err(Error::InvalidRequest)?;
+                async move {
+                    if let Ok(body) = &self.body {
+                        if let Ok(body) = types::#schema::try_from(body.clone()) {
+                            body.check_limits().map_err(Error::InvalidRequest)?;
+                        }
                     }
+                    self.send_generated().await
                 }
             }
         }
-        _ => TokenStream::new(),
+        _ => quote!(self.send_generated()),
     };
     let doc = format!(
         " Sends the `{}` request and decodes Losant's answer.\n\n\
@@ -61,11 +64,7 @@ pub(crate) fn wrap(
     block.items.push(syn::parse_quote! {
         #[doc = #doc]
         pub async fn send(self) -> Result<#answer, #error> {
-            #run(self.client, #action, async move {
-                #body_check
-                self.send_generated().await
-            })
-            .await
+            #run(self.client, #action, #generated).await
         }
     });
     Ok(())
@@ -114,12 +113,8 @@ mod tests {
             if f.sig.ident == "send" && matches!(f.vis, Visibility::Public(_)))
     }
 
-    fn spec() -> OpenAPI {
-        crate::spec::bare_get()
-    }
-
     fn wrapped(mut file: syn::File) -> Result<syn::File, CodegenError> {
-        let spec = spec();
+        let spec = crate::spec::bare_get();
         let op = &crate::spec::operations(&spec)[0];
         wrap(&mut file, &spec, op, &OperationNames::of(op).unwrap())?;
         Ok(file)

@@ -14,7 +14,7 @@ use syn::visit_mut::VisitMut;
 
 use crate::CodegenError;
 use crate::progenitor_shape::{builder_impl, changed, method};
-use crate::spec::{OperationNames, SpecOperation, parameter_schema, request_body};
+use crate::spec::{OperationNames, SpecOperation, query_default, request_body};
 
 /// Documents every setter of the operation's builder and keeps its conversion errors.
 pub(crate) fn document(
@@ -29,9 +29,7 @@ pub(crate) fn document(
         let data = parameter.parameter_data_ref();
         let name = data.name.to_snake_case();
         let mut doc = data.description.clone().unwrap_or_default();
-        let default =
-            parameter_schema(spec, parameter).and_then(|s| s.schema_data.default.as_ref());
-        if let Some(default) = default {
+        if let Some(default) = query_default(spec, parameter) {
             doc.push_str(&format!(
                 "\n\nUnless set, `{default}` is sent, as Losant's own clients do."
             ));

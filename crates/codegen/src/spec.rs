@@ -136,6 +136,21 @@ pub(crate) fn parameter_schema<'a>(
     resolve(spec, schema, |c| &c.schemas)
 }
 
+/// The default the spec gives a query parameter, which the client sends unless the caller sets
+/// another value (see `query_defaults.rs`); `None` for any other parameter.
+pub(crate) fn query_default<'a>(
+    spec: &'a OpenAPI,
+    parameter: &'a Parameter,
+) -> Option<&'a serde_json::Value> {
+    match parameter {
+        Parameter::Query { .. } => parameter_schema(spec, parameter)?
+            .schema_data
+            .default
+            .as_ref(),
+        _ => None,
+    }
+}
+
 /// The component a `$ref` names, such as `OrgRoleInfo` for `#/components/schemas/OrgRoleInfo`.
 pub(crate) fn referenced_name<T>(schema: &ReferenceOr<T>) -> Option<&str> {
     match schema {
