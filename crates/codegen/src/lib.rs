@@ -18,6 +18,7 @@
 //! | --- | --- |
 //! | `send.rs` | `send` answers the client's one `Error` type, and checks list limits first |
 //! | `query_defaults.rs` | the query parameters Losant's clients always send are sent by default, written into the URL at once |
+//! | `path_segments.rs` | IDs written into the URL as they are, without two copies each for encoding |
 //! | `setters.rs` | setter docs from the spec, and input errors that name the parameter and value |
 //! | `constructors.rs` | no panicking `Client::new`; builders' `new` out of sight |
 //! | `examples.rs` | a compiled example in each action's docs |
@@ -44,6 +45,7 @@ mod constructors;
 mod examples;
 mod keywords;
 mod limits;
+mod path_segments;
 mod progenitor_fit;
 mod progenitor_shape;
 mod query_defaults;
@@ -58,6 +60,10 @@ do not edit. Change the spec, then run `cargo xtask codegen`.";
 /// The one module of the client crate that generated code names: it re-exports everything
 /// generation needs, so the client's other modules can change freely.
 const RUNTIME: &str = "crate::runtime";
+
+/// The spec's schema of a Losant ID, which generation replaces with the client crate's own
+/// `LosantId` type.
+const ID_TYPE: &str = "LosantId";
 
 /// Why the spec could not be turned into Rust source.
 #[derive(Debug)]
@@ -126,8 +132,8 @@ fn settings() -> GenerationSettings {
         // Every ID the client takes or reads is the client crate's hand-written `LosantId`,
         // whose parse error says what a Losant ID looks like and shows the rejected value.
         .with_replacement(
-            "LosantId",
-            format!("{RUNTIME}::LosantId"),
+            ID_TYPE,
+            format!("{RUNTIME}::{ID_TYPE}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
         // The client crate must implement the hooks (headers, attempts, retries, tracing):
@@ -186,6 +192,7 @@ fn shape(file: &mut syn::File, spec: &openapiv3::OpenAPI) -> Result<(), CodegenE
         let names = spec::OperationNames::of(&op)?;
         constructors::hide_builder_new(file, &names)?;
         query_defaults::write(file, spec, &op, &names)?;
+        path_segments::write_ids(file, &op, &names)?;
         setters::document(file, spec, &op, &names)?;
         send::wrap(file, spec, &op, &names)?;
         examples::document(file, spec, &op, &names)?;

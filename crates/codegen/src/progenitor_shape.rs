@@ -4,7 +4,9 @@
 //! generation with a message naming the shape it expected, so a pass can never silently do
 //! nothing when the generator's output changes.
 
-use syn::{ImplItem, ImplItemFn, Item, ItemImpl};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItem, ImplItemFn, Item, ItemImpl, Token};
 
 use crate::{CodegenError, problem};
 
@@ -113,6 +115,78 @@ pub(crate) fn doc_mut<'a>(
             _ => None,
         })
         .ok_or_else(|| changed(format_args!("docs on `{owner}::{name}`")))
+}
+
+/// The arguments of progenitor's URL `format!` in `builder`'s `send` (`let url =
+/// format!("{}/things/{}", client.baseurl, ..);`, the format string first), given to `edit`
+/// and then written back.
+pub(crate) fn edit_url_format(
+    send: &mut ImplItemFn,
+    builder: &str,
+    edit: impl FnOnce(&mut Punctuated<Expr, Token![,]>),
+) -> Result<(), CodegenError> {
+    let mut finder = UrlFormat {
+        edit: Some(edit),
+        found: 0,
+        error: None,
+    };
+    finder.visit_block_mut(&mut send.block);
+    if let Some(error) = finder.error {
+        return Err(changed(format_args!("{error} in `{builder}::send`")));
+    }
+    if finder.found != 1 {
+        return Err(changed(format_args!(
+            "one `let url = format!(\"..\", ..);` in `{builder}::send`"
+        )));
+    }
+    Ok(())
+}
+
+struct UrlFormat<F> {
+    edit: Option<F>,
+    found: usize,
+    error: Option<String>,
+}
+
+impl<F: FnOnce(&mut Punctuated<Expr, Token![,]>)> VisitMut for UrlFormat<F> {
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        let is_url = matches!(&local.pat, syn::Pat::Ident(pattern) if pattern.ident == "url");
+        let Some(init) = local.init.as_mut().filter(|_| is_url) else {
+            return;
+        };
+        let Expr::Macro(mac) = &mut *init.expr else {
+            return;
+        };
+        if !mac.mac.path.is_ident("format") {
+            return;
+        }
+        self.found += 1;
+        // syn sees a macro's arguments as bare tokens: parsed here, edited, written back.
+        let mut arguments = match mac
+            .mac
+            .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        {
+            Ok(arguments) => arguments,
+            Err(e) => {
+                self.error = Some(format!("a URL `format!` that parses ({e})"));
+                return;
+            }
+        };
+        if !matches!(
+            arguments.first(),
+            Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            }))
+        ) {
+            self.error = Some("a URL `format!` with a format string".into());
+            return;
+        }
+        if let Some(edit) = self.edit.take() {
+            edit(&mut arguments);
+        }
+        mac.mac.tokens = quote::quote!(#arguments);
+    }
 }
 
 fn is_impl_of(item: &ItemImpl, name: &str) -> bool {

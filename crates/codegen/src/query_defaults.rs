@@ -14,11 +14,10 @@ use heck::ToSnakeCase;
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::punctuated::Punctuated;
+use syn::Expr;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, Token};
 
-use crate::progenitor_shape::{builder_impl, changed, method};
+use crate::progenitor_shape::{builder_impl, changed, edit_url_format, method};
 use crate::spec::{OperationNames, SpecOperation, query_default};
 use crate::{CodegenError, problem};
 
@@ -56,22 +55,18 @@ pub(crate) fn write(
         let variable = format_ident!("{}", name.to_snake_case());
         values.push(quote!(#variable.unwrap_or(#default)));
     }
-    let mut appended = AppendQuery {
-        query,
-        values,
-        found: 0,
-        error: None,
-    };
-    appended.visit_block_mut(&mut send.block);
-    if let Some(error) = appended.error {
-        return Err(changed(format_args!("{error} in `{builder}::send`")));
-    }
-    if appended.found != 1 {
-        return Err(changed(format_args!(
-            "one `let url = format!(\"..\", ..);` in `{builder}::send`"
-        )));
-    }
-    Ok(())
+    edit_url_format(send, builder, |arguments| {
+        if let Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(template),
+            ..
+        })) = arguments.first_mut()
+        {
+            *template = syn::LitStr::new(&(template.value() + &query), template.span());
+        }
+        for value in values {
+            arguments.push(syn::parse_quote!(#value));
+        }
+    })
 }
 
 /// The query parameters of `op` that have a default, as (name, default literal).
@@ -158,53 +153,6 @@ fn query_param_name(argument: &Expr) -> Option<String> {
             ..
         })) if is_query_param && call.args.len() == 2 => Some(name.value()),
         _ => None,
-    }
-}
-
-/// Appends the query to the format string of `let url = format!(..);`, with its values.
-struct AppendQuery {
-    query: String,
-    values: Vec<TokenStream>,
-    found: usize,
-    error: Option<String>,
-}
-
-impl VisitMut for AppendQuery {
-    fn visit_local_mut(&mut self, local: &mut syn::Local) {
-        let is_url = matches!(&local.pat, syn::Pat::Ident(pattern) if pattern.ident == "url");
-        let Some(init) = local.init.as_mut().filter(|_| is_url) else {
-            return;
-        };
-        let Expr::Macro(mac) = &mut *init.expr else {
-            return;
-        };
-        if !mac.mac.path.is_ident("format") {
-            return;
-        }
-        self.found += 1;
-        let mut arguments = match mac
-            .mac
-            .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-        {
-            Ok(arguments) => arguments,
-            Err(e) => {
-                self.error = Some(format!("a URL `format!` that parses ({e})"));
-                return;
-            }
-        };
-        let Some(Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(template),
-            ..
-        })) = arguments.first_mut()
-        else {
-            self.error = Some("a URL `format!` with a format string".into());
-            return;
-        };
-        *template = syn::LitStr::new(&(template.value() + &self.query), template.span());
-        for value in self.values.drain(..) {
-            arguments.push(syn::parse_quote!(#value));
-        }
-        mac.mac.tokens = quote!(#arguments);
     }
 }
 
