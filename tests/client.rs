@@ -45,6 +45,26 @@ async fn each_action_succeeds() {
 }
 
 #[tokio::test]
+async fn an_answer_keeps_its_status_and_headers() {
+    let server = support::fake().await;
+    let client = support::client(&server);
+    let answer = client
+        .instance_org_invite_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert_eq!(
+        answer.headers().get("content-type").map(|v| v.as_bytes()),
+        Some(&b"application/json"[..])
+    );
+    assert!(answer.content_length().is_some_and(|length| length > 0));
+}
+
+#[tokio::test]
 async fn error_answers_are_typed_and_read_in_one_line() {
     let server = support::fake().await;
     let client = support::client(&server);

@@ -33,6 +33,8 @@ impl ClientHooks<Settings> for Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        crate::attempts::send(self, request).await
+        let mut answer = crate::attempts::send(self, request).await?;
+        crate::call::keep_headers(&mut answer);
+        Ok(answer)
     }
 }
