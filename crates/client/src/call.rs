@@ -218,7 +218,11 @@ mod tests {
     #[test]
     fn every_send_future_is_send() {
         fn assert_send<T: Send>(_: &T) {}
-        let client = Client::builder().token("t").build().unwrap();
+        let client = Client::builder()
+            .token("t")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
         assert_send(&client.instance_org_invite_get().send());
         assert_send(&client.instance_org_invite_delete().send());
         assert_send(&client.instance_org_invite_resend_invite().send());

@@ -73,6 +73,9 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     http_client: Option<reqwest::Client>,
+    root_certificates: Vec<rustls_pki_types::CertificateDer<'static>>,
+    /// The first bad text given to `add_root_certificate_pem`, reported by `build`.
+    bad_certificate: Option<BuildError>,
 }
 
 impl Default for ClientBuilder {
@@ -88,6 +91,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::standard(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http_client: None,
+            root_certificates: Vec::new(),
+            bad_certificate: None,
         }
     }
 }
@@ -189,6 +194,33 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the certificates of `pem` (one or more `-----BEGIN CERTIFICATE-----` blocks)
+    /// beside the platform's trust store, for a Losant instance behind a private certificate
+    /// authority. Applies to the builder's own HTTP client, whichever TLS feature the crate is
+    /// built with; not to one given with [`http_client`](Self::http_client).
+    ///
+    /// A text that holds no certificate makes [`build`](Self::build) fail with
+    /// [`BuildError::InvalidCertificate`].
+    ///
+    /// ```no_run
+    /// let pem = std::fs::read("company-ca.pem")?;
+    /// let client = losant_invites_client::Client::builder()
+    ///     .token("my-token")
+    ///     .base_url("https://losant.example.com")
+    ///     .add_root_certificate_pem(&pem)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
+        match crate::tls::parse_pem(pem) {
+            Ok(certificates) => self.root_certificates.extend(certificates),
+            Err(error) => {
+                self.bad_certificate.get_or_insert(error);
+            }
+        }
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -204,6 +236,12 @@ impl ClientBuilder {
             .map_err(|_| BuildError::InvalidToken)?;
         authorization.set_sensitive(true);
         let base_url = checked_base_url(&self.base_url, self.allow_insecure_http)?;
+        if let Some(error) = self.bad_certificate {
+            return Err(error);
+        }
+        if base_url.starts_with("https:") && self.http_client.is_none() && !crate::tls::AVAILABLE {
+            return Err(BuildError::NoTls);
+        }
         let header = |name: &'static str, value: String| {
             HeaderValue::try_from(value).map_err(|_| BuildError::InvalidHeader(name))
         };
@@ -224,7 +262,7 @@ impl ClientBuilder {
         };
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
+            None => crate::tls::configure(reqwest::Client::builder(), self.root_certificates)?
                 .timeout(self.request_timeout)
                 .connect_timeout(self.connect_timeout)
                 // Losant's API does not redirect; a redirect is reported, never followed.
@@ -287,6 +325,11 @@ pub enum BuildError {
     InvalidHeader(&'static str),
     /// The HTTP client could not be set up.
     Http(String),
+    /// A root certificate given to the builder could not be read; the text says why.
+    InvalidCertificate(String),
+    /// The base URL is `https`, and the crate was built without a TLS feature
+    /// (`rustls-ring`, `rustls-aws-lc-rs` or `native-tls`).
+    NoTls,
 }
 
 impl std::fmt::Display for BuildError {
@@ -303,6 +346,11 @@ impl std::fmt::Display for BuildError {
                 write!(f, "the {name} value cannot be sent as an HTTP header")
             }
             Self::Http(why) => write!(f, "the HTTP client could not be set up: {why}"),
+            Self::InvalidCertificate(why) => write!(f, "invalid root certificate: {why}"),
+            Self::NoTls => f.write_str(
+                "the base URL is https, and losant-invites-client was built without TLS: \
+                 enable its feature rustls-ring, rustls-aws-lc-rs or native-tls",
+            ),
         }
     }
 }

@@ -14,6 +14,7 @@ mod retry;
 mod roles;
 mod runtime;
 mod settings;
+mod tls;
 
 /// The code progenitor generates from the spec at build time; its reviewed copy is the
 /// snapshot under `tests/snapshots/` in the workspace. Its `prelude` goes unused: the crate

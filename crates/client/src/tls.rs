@@ -1,0 +1,141 @@
+//! The TLS of the client's own HTTP client, as the crate's features choose it: rustls on the
+//! ring provider (`rustls-ring`, the default), rustls on the aws-lc-rs provider
+//! (`rustls-aws-lc-rs`), or the platform's own TLS library (`native-tls`). When several are
+//! on, the one a caller asks for by name wins over the default: `native-tls` first, then
+//! `rustls-aws-lc-rs`, then `rustls-ring`.
+//!
+//! The rustls provider is set on the client's own configuration, never installed for the
+//! whole process: a program may link both providers (another dependency may enable the other
+//! one), and rustls then refuses to pick one by itself. Certificates are checked against the
+//! platform's trust store plus the roots the caller adds
+//! ([`ClientBuilder::add_root_certificate_pem`](crate::ClientBuilder::add_root_certificate_pem)).
+
+use rustls_pki_types::CertificateDer;
+
+use crate::BuildError;
+
+/// Sets up TLS on `builder` for the crate's chosen backend, trusting `roots` beside the
+/// platform's trust store.
+#[cfg(feature = "native-tls")]
+pub(crate) fn configure(
+    builder: reqwest::ClientBuilder,
+    roots: Vec<CertificateDer<'static>>,
+) -> Result<reqwest::ClientBuilder, BuildError> {
+    let roots = roots
+        .iter()
+        .map(|root| reqwest::Certificate::from_der(root))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BuildError::InvalidCertificate(e.to_string()))?;
+    Ok(builder.tls_backend_native().tls_certs_merge(roots))
+}
+
+#[cfg(all(
+    not(feature = "native-tls"),
+    any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")
+))]
+pub(crate) fn configure(
+    builder: reqwest::ClientBuilder,
+    roots: Vec<CertificateDer<'static>>,
+) -> Result<reqwest::ClientBuilder, BuildError> {
+    use std::sync::Arc;
+
+    #[cfg(feature = "rustls-aws-lc-rs")]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    #[cfg(not(feature = "rustls-aws-lc-rs"))]
+    let provider = rustls::crypto::ring::default_provider();
+    let provider = Arc::new(provider);
+    let setup = |e: rustls::Error| BuildError::Http(format!("TLS: {e}"));
+    let verifier = platform_verifier(roots, provider.clone()).map_err(setup)?;
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(setup)?
+        // Not a shortcut: the platform verifier checks the chain and the host name, against
+        // the platform's trust store and the caller's roots.
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+#[cfg(all(
+    not(feature = "native-tls"),
+    any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")
+))]
+fn platform_verifier(
+    roots: Vec<CertificateDer<'static>>,
+    provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
+) -> Result<rustls_platform_verifier::Verifier, rustls::Error> {
+    #[cfg(not(target_os = "android"))]
+    return rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider);
+    #[cfg(target_os = "android")]
+    return match roots.is_empty() {
+        true => rustls_platform_verifier::Verifier::new(provider),
+        false => Err(rustls::Error::General(
+            "extra root certificates are not supported on Android".into(),
+        )),
+    };
+}
+
+/// Without a TLS feature the client speaks plain http only, to a loopback host or where the
+/// caller allowed it; `https` is refused when the client is built, not on the first request.
+#[cfg(not(any(
+    feature = "native-tls",
+    feature = "rustls-ring",
+    feature = "rustls-aws-lc-rs"
+)))]
+pub(crate) fn configure(
+    builder: reqwest::ClientBuilder,
+    _roots: Vec<CertificateDer<'static>>,
+) -> Result<reqwest::ClientBuilder, BuildError> {
+    Ok(builder)
+}
+
+/// Whether this build can speak `https`.
+pub(crate) const AVAILABLE: bool = cfg!(any(
+    feature = "native-tls",
+    feature = "rustls-ring",
+    feature = "rustls-aws-lc-rs"
+));
+
+/// The certificates of a PEM text, for
+/// [`ClientBuilder::add_root_certificate_pem`](crate::ClientBuilder::add_root_certificate_pem).
+pub(crate) fn parse_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, BuildError> {
+    use rustls_pki_types::pem::PemObject;
+
+    let certificates = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BuildError::InvalidCertificate(format!("not PEM: {e}")))?;
+    if certificates.is_empty() {
+        return Err(BuildError::InvalidCertificate(
+            "no `-----BEGIN CERTIFICATE-----` block".into(),
+        ));
+    }
+    Ok(certificates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_without_a_certificate_is_refused() {
+        for text in [
+            &b""[..],
+            b"hello",
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        ] {
+            let error = parse_pem(text).expect_err("no certificate");
+            assert!(
+                matches!(error, BuildError::InvalidCertificate(_)),
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_pem_block_is_refused() {
+        let error = parse_pem(b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n")
+            .expect_err("broken");
+        assert!(error.to_string().contains("not PEM"), "{error}");
+    }
+}
