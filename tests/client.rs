@@ -177,7 +177,7 @@ async fn more_than_1000_grants_are_refused_before_anything_is_sent() {
         role: types::ResourceRole::View,
     };
     let too_many = types::OrgRoleInfo {
-        dashboard_roles: vec![grant.clone(); 1001],
+        dashboard_roles: Some(vec![grant.clone(); 1001].into()),
         ..Default::default()
     };
     let error = resend(&client, too_many).await.unwrap_err();
@@ -191,7 +191,7 @@ async fn more_than_1000_grants_are_refused_before_anything_is_sent() {
     assert!(server.requests().is_empty(), "nothing reached the server");
 
     let enough = types::OrgRoleInfo {
-        application_roles: vec![grant; 1000],
+        application_roles: Some(vec![grant; 1000].into()),
         ..Default::default()
     };
     assert!(resend(&client, enough).await.is_ok());
@@ -567,13 +567,13 @@ async fn newer_roles_and_fields_in_answers_decode_and_are_kept() {
     assert!(!role.is_known());
     assert_eq!(role.to_string(), "owner");
     assert_eq!(invite.extra["futureField"], json!({"nested": [1, 2]}));
-    let grant = &invite.application_roles[0];
+    let grant = &invite.application_roles.as_ref().unwrap()[0];
     assert_eq!(
         (grant.role.to_string(), grant.role.is_known()),
         ("superuser".to_owned(), false)
     );
     assert_eq!(grant.extra["grantedBy"], "y");
-    assert!(invite.dashboard_roles[0].role.is_known());
+    assert!(invite.dashboard_roles.as_ref().unwrap()[0].role.is_known());
 
     // Nothing is lost: the decoded invite serializes back to what Losant sent.
     let mut round_trip = serde_json::to_value(&invite).unwrap();

@@ -87,27 +87,45 @@ async fn delete_sends_the_official_clients_defaults() {
     settings().bind(|| insta::assert_json_snapshot!("delete", wire(&only_request(&server))));
 }
 
-#[tokio::test]
-async fn resend_invite_sends_json_role_info() {
+/// The request a resendInvite of `body` puts on the wire.
+async fn resend_wire(body: types::OrgRoleInfo) -> Value {
     let server = support::fake().await;
-    let grant = types::ResourceRoleGrant {
-        resource_id: "575ec8687ae143cd83dc4a90".parse().unwrap(),
-        role: types::ResourceRole::Collaborate,
-    };
     support::client(&server)
         .instance_org_invite_resend_invite()
         .instance_id(demo::INSTANCE_ID)
         .org_id(demo::ORG_ID)
         .invite_id(demo::INVITE_ID)
-        .body(types::OrgRoleInfo {
-            role: Some(types::OrgRole::Edit),
-            application_roles: vec![grant],
-            dashboard_roles: vec![],
-        })
+        .body(body)
         .send()
         .await
         .unwrap();
-    settings().bind(|| insta::assert_json_snapshot!("resend_invite", wire(&only_request(&server))));
+    wire(&only_request(&server))
+}
+
+#[tokio::test]
+async fn resend_invite_sends_json_role_info_without_the_lists_not_set() {
+    let grant = types::ResourceRoleGrant {
+        resource_id: "575ec8687ae143cd83dc4a90".parse().unwrap(),
+        role: types::ResourceRole::Collaborate,
+    };
+    let sent = resend_wire(types::OrgRoleInfo {
+        role: Some(types::OrgRole::Edit),
+        application_roles: Some(vec![grant].into()),
+        dashboard_roles: None,
+    })
+    .await;
+    settings().bind(|| insta::assert_json_snapshot!("resend_invite", sent));
+}
+
+#[tokio::test]
+async fn resend_invite_sends_an_empty_list_as_an_empty_list() {
+    let sent = resend_wire(types::OrgRoleInfo {
+        role: None,
+        application_roles: None,
+        dashboard_roles: Some(vec![].into()),
+    })
+    .await;
+    settings().bind(|| insta::assert_json_snapshot!("resend_invite_empty_list", sent));
 }
 
 #[tokio::test]

@@ -141,10 +141,15 @@ async fn resend_invite(args: Resend) -> Result<Outcome, Failure> {
     let global = &args.global;
     let role_info = match &args.role_info {
         Some(path) => read_role_info(path)?,
+        // A flag not given sends no list; an empty list can be sent from a --role-info file.
         None => types::OrgRoleInfo {
             role: args.role,
-            application_roles: args.application_roles,
-            dashboard_roles: args.dashboard_roles,
+            application_roles: Some(args.application_roles)
+                .filter(|grants| !grants.is_empty())
+                .map(Into::into),
+            dashboard_roles: Some(args.dashboard_roles)
+                .filter(|grants| !grants.is_empty())
+                .map(Into::into),
         },
     };
     let client = client(global)?;

@@ -6,16 +6,14 @@ use serde_json::{Value, json};
 /// The invite for a person: one field a line.
 pub fn invite_text(invite: &types::OrgInvite) -> String {
     let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
-    let grants = |grants: &[types::ReportedResourceRoleGrant]| {
-        if grants.is_empty() {
-            "-".to_owned()
-        } else {
-            grants
-                .iter()
-                .map(|g| format!("{}={}", g.resource_id, g.role))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+    let grants = |grants: &Option<types::ReportedResourceRoleGrants>| match grants {
+        None => "-".to_owned(),
+        Some(grants) if grants.is_empty() => "none".to_owned(),
+        Some(grants) => grants
+            .iter()
+            .map(|g| format!("{}={}", g.resource_id, g.role))
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     let status = match invite.has_expired {
         Some(true) => "expired".to_owned(),
@@ -42,7 +40,7 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
         ("dashboards", grants(&invite.dashboard_roles)),
         (
             "invited",
-            or_dash(invite.invite_date.map(|d| d.to_rfc3339())),
+            or_dash(invite.invite_date.as_ref().map(|d| d.to_utc().to_rfc3339())),
         ),
         ("status", status),
     ];
@@ -83,11 +81,13 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 /// When an invite expires: its date plus its time to live.
 fn expiry(invite: &types::OrgInvite) -> Option<String> {
-    let date = invite.invite_date?;
+    let date = invite.invite_date.as_ref()?.to_utc();
     // A time to live that is not a sane number of milliseconds shows no expiry at all.
     let ttl = invite
         .ttl
-        .filter(|t| t.is_finite() && *t >= 0.0 && *t < 1e15)?;
-    let when = date.checked_add_signed(chrono::TimeDelta::try_milliseconds(ttl as i64)?)?;
+        .as_ref()?
+        .as_i64()
+        .filter(|t| (0..1_000_000_000_000_000).contains(t))?;
+    let when = date.checked_add_signed(chrono::TimeDelta::try_milliseconds(ttl)?)?;
     Some(when.to_rfc3339())
 }

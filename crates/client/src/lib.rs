@@ -14,6 +14,7 @@ mod retry;
 mod roles;
 mod runtime;
 mod settings;
+mod timestamp;
 mod tls;
 
 /// The code progenitor generates from the spec at build time; its reviewed copy is the
@@ -34,3 +35,4 @@ pub(crate) use generated::ClientInfo;
 pub use generated::{Client, ResponseValue, builder, types};
 pub use losant_id::{InvalidLosantId, LosantId};
 pub use retry::RetryPolicy;
+pub use timestamp::Timestamp;

@@ -6,3 +6,5 @@ pub(crate) use crate::call::send;
 pub(crate) use crate::error::Error;
 pub(crate) use crate::losant_id::LosantId;
 pub(crate) use crate::settings::Settings;
+pub(crate) use crate::timestamp::Timestamp;
+pub(crate) use serde_json::Number;

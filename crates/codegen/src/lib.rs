@@ -136,6 +136,20 @@ fn settings() -> GenerationSettings {
             format!("{RUNTIME}::{ID_TYPE}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         )
+        // Losant's numbers (a `ttl` in milliseconds) stay exactly as sent: whole numbers
+        // whole, where typify's `f64` would print 604800000 as 604800000.0.
+        .with_replacement(
+            "Milliseconds",
+            format!("{RUNTIME}::Number"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
+        // Dates too: chrono would rewrite `2016-05-13T04:00:00.000Z` as
+        // `2016-05-13T04:00:00Z`; the client crate's `Timestamp` keeps the text.
+        .with_replacement(
+            "Timestamp",
+            format!("{RUNTIME}::Timestamp"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
         // The client crate must implement the hooks (headers, attempts, retries, tracing):
         // forgetting them is a compile error rather than a client that silently skips them.
         .with_hooks(HooksMode::Expected);

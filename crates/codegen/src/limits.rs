@@ -3,11 +3,11 @@
 //! anything is sent, so an over-long list never reaches the server.
 
 use heck::ToSnakeCase;
-use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use quote::{format_ident, quote};
 use syn::Item;
 
-use crate::spec::{component_schema, operations, request_body_schema};
+use crate::spec::{component_schema, operations, property_type_name, request_body_schema};
 use crate::{CodegenError, problem};
 
 /// Whether the object schema `name` has any array with a `maxItems`.
@@ -15,24 +15,43 @@ pub(crate) fn has_limits(spec: &OpenAPI, name: &str) -> Result<bool, CodegenErro
     Ok(!limits(spec, name)?.is_empty())
 }
 
-/// The array properties of the object schema `name` that carry `maxItems`, as (name, limit).
-fn limits(spec: &OpenAPI, name: &str) -> Result<Vec<(String, usize)>, CodegenError> {
+/// A list property of a request body with a `maxItems`.
+struct Limit {
+    name: String,
+    max: usize,
+    /// An optional property of a named list type, which typify makes an `Option`: one not set
+    /// is not sent, and so has no limit to check.
+    optional: bool,
+}
+
+/// The list properties of the object schema `name` that carry `maxItems`: inline arrays, and
+/// `$ref`s (plain or in a one-element `allOf`) to named arrays.
+fn limits(spec: &OpenAPI, name: &str) -> Result<Vec<Limit>, CodegenError> {
     let schema =
         component_schema(spec, name).ok_or_else(|| problem(format!("no inline schema {name}")))?;
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
         return Ok(Vec::new());
     };
+    let max_items = |schema: &Schema| match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => array.max_items,
+        _ => None,
+    };
     Ok(object
         .properties
         .iter()
-        .filter_map(|(property, schema)| match schema {
-            ReferenceOr::Item(schema) => match &schema.schema_kind {
-                SchemaKind::Type(Type::Array(array)) => {
-                    array.max_items.map(|max| (property.clone(), max))
-                }
-                _ => None,
-            },
-            ReferenceOr::Reference { .. } => None,
+        .filter_map(|(property, schema)| {
+            let (max, named) = match property_type_name(schema) {
+                Some(named) => (max_items(component_schema(spec, named)?)?, true),
+                None => match schema {
+                    ReferenceOr::Item(schema) => (max_items(schema)?, false),
+                    ReferenceOr::Reference { .. } => return None,
+                },
+            };
+            Some(Limit {
+                name: property.clone(),
+                max,
+                optional: named && !object.required.contains(property),
+            })
         })
         .collect())
 }
@@ -53,7 +72,7 @@ pub(crate) fn checks(spec: &OpenAPI) -> Result<Vec<Item>, CodegenError> {
         }
         let summary = limits
             .iter()
-            .map(|(name, max)| format!("at most {max} `{name}`"))
+            .map(|limit| format!("at most {} `{}`", limit.max, limit.name))
             .collect::<Vec<_>>()
             .join(", ");
         let doc = format!(
@@ -62,19 +81,31 @@ pub(crate) fn checks(spec: &OpenAPI) -> Result<Vec<Item>, CodegenError> {
              # Errors\n\n\
              A message naming the first list over its limit."
         );
-        let checks = limits.iter().map(|(name, max)| {
-            let field = format_ident!("{}", name.to_snake_case());
-            quote! {
-                if self.#field.len() > #max {
-                    return Err(format!(
-                        "{} holds {} items; at most {} are allowed",
-                        #name,
-                        self.#field.len(),
-                        #max,
-                    ));
+        let checks = limits.iter().map(
+            |Limit {
+                 name,
+                 max,
+                 optional,
+             }| {
+                let field = format_ident!("{}", name.to_snake_case());
+                let list = match optional {
+                    true => quote!(self.#field.as_ref()),
+                    false => quote!(Some(&self.#field)),
+                };
+                quote! {
+                    if let Some(list) = #list {
+                        if list.len() > #max {
+                            return Err(format!(
+                                "{} holds {} items; at most {} are allowed",
+                                #name,
+                                list.len(),
+                                #max,
+                            ));
+                        }
+                    }
                 }
-            }
-        });
+            },
+        );
         let ty = format_ident!("{body}");
         items.push(syn::parse_quote! {
             impl types::#ty {
@@ -112,7 +143,9 @@ components:
       type: object
       properties:
         tags: {type: array, items: {type: string}, maxItems: 3}
+        labels: {allOf: [$ref: '#/components/schemas/Labels']}
         name: {type: string}
+    Labels: {type: array, items: {type: string}, maxItems: 5}
 ",
         )
         .unwrap();
@@ -120,7 +153,16 @@ components:
         assert_eq!(items.len(), 1);
         let text = quote::ToTokens::to_token_stream(&items[0]).to_string();
         assert!(text.contains("impl types :: Thing"), "{text}");
-        assert!(text.contains("if self . tags . len () > 3usize"), "{text}");
-        assert!(!text.contains("name"), "{text}");
+        assert!(
+            text.contains("if let Some (list) = Some (& self . tags)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("if let Some (list) = self . labels . as_ref ()"),
+            "{text}"
+        );
+        assert!(text.contains("list . len () > 3usize"), "{text}");
+        assert!(text.contains("list . len () > 5usize"), "{text}");
+        assert!(!text.contains("self . name"), "{text}");
     }
 }
