@@ -93,15 +93,13 @@ pub(crate) fn checks(spec: &OpenAPI) -> Result<Vec<Item>, CodegenError> {
                     false => quote!(Some(&self.#field)),
                 };
                 quote! {
-                    if let Some(list) = #list {
-                        if list.len() > #max {
-                            return Err(format!(
-                                "{} holds {} items; at most {} are allowed",
-                                #name,
-                                list.len(),
-                                #max,
-                            ));
-                        }
+                    if let Some(list) = #list && list.len() > #max {
+                        return Err(format!(
+                            "{} holds {} items; at most {} are allowed",
+                            #name,
+                            list.len(),
+                            #max,
+                        ));
                     }
                 }
             },
@@ -161,8 +159,8 @@ components:
             text.contains("if let Some (list) = self . labels . as_ref ()"),
             "{text}"
         );
-        assert!(text.contains("list . len () > 3usize"), "{text}");
-        assert!(text.contains("list . len () > 5usize"), "{text}");
+        assert!(text.contains("& self . tags) && list . len () > 3usize"), "{text}");
+        assert!(text.contains("as_ref () && list . len () > 5usize"), "{text}");
         assert!(!text.contains("self . name"), "{text}");
     }
 }
