@@ -797,10 +797,7 @@ fn the_builder_refuses_what_would_go_wrong_later() {
 #[tokio::test]
 async fn a_caller_s_own_http_client_still_gets_the_wire_headers() {
     let server = support::fake().await;
-    let own = reqwest::Client::builder()
-        .user_agent("theirs")
-        .build()
-        .unwrap();
+    let own = support::own_reqwest().user_agent("theirs").build().unwrap();
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.url())

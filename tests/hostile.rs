@@ -131,7 +131,7 @@ async fn a_caller_s_redirect_following_client_still_keeps_the_token_home() {
         }],
     );
     // reqwest's default policy follows redirects, dropping credentials when the host changes.
-    let following = reqwest::Client::new();
+    let following = support::own_reqwest().build().unwrap();
     let client = Client::builder()
         .token(demo::ADMIN_TOKEN)
         .base_url(server.url())

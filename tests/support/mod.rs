@@ -31,6 +31,12 @@ pub fn client(server: &MockServer) -> Client {
         .expect("a client")
 }
 
+/// A reqwest client of the test's own, as a caller makes one: from the client crate's
+/// builder, which carries its TLS setup (reqwest alone has no crypto provider to pick).
+pub fn own_reqwest() -> reqwest::ClientBuilder {
+    losant_invites_client::http_client_builder().expect("a reqwest builder")
+}
+
 /// The standard policy with millisecond backoff, so retry tests stay fast.
 pub fn quick_retries() -> losant_invites_client::RetryPolicy {
     losant_invites_client::RetryPolicy::standard().with_backoff(

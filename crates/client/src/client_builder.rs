@@ -188,7 +188,8 @@ impl ClientBuilder {
     /// Sends through the caller's own `reqwest::Client` (proxies, custom TLS roots, shared
     /// connection pool). Its own timeouts, redirect policy and default headers then apply
     /// instead of this builder's timeouts; the token, `Accept-Version` and `User-Agent` are
-    /// still set on each request.
+    /// still set on each request. Start it from [`http_client_builder`](crate::http_client_builder)
+    /// to keep the TLS setup this crate's features chose.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self

@@ -36,3 +36,4 @@ pub use generated::{Client, ResponseValue, builder, types};
 pub use losant_id::{InvalidLosantId, LosantId};
 pub use retry::RetryPolicy;
 pub use timestamp::Timestamp;
+pub use tls::http_client_builder;

@@ -90,6 +90,33 @@ pub(crate) fn configure(
     Ok(builder)
 }
 
+/// A `reqwest::ClientBuilder` with this crate's TLS setup (the backend its features choose,
+/// the platform's trust store), to build a `reqwest::Client` of your own for
+/// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client): add proxies, timeouts or
+/// anything else reqwest offers, and keep the TLS this crate was built with.
+///
+/// With the rustls features, reqwest is built without a crypto provider of its own (so that
+/// none has to be installed for the whole process): a `reqwest::Client::new()` elsewhere in the
+/// program then needs one named, by reqwest's own `rustls` feature, by rustls's
+/// `CryptoProvider::install_default`, or by starting from this builder.
+///
+/// # Errors
+/// [`BuildError::Http`] when the platform's trust store cannot be read.
+///
+/// ```
+/// let own = losant_invites_client::http_client_builder()?
+///     .pool_max_idle_per_host(4)
+///     .build()?;
+/// let client = losant_invites_client::Client::builder()
+///     .token("my-token")
+///     .http_client(own)
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
+    configure(reqwest::Client::builder(), Vec::new())
+}
+
 /// Whether this build can speak `https`.
 pub(crate) const AVAILABLE: bool = cfg!(any(
     feature = "native-tls",

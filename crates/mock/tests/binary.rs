@@ -1,5 +1,7 @@
 //! The `losant-invites-mock` binary, started as a real process.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -51,7 +53,9 @@ fn get(url: &str, token: &str) -> (u16, Value) {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let response = reqwest::Client::new()
+        let response = support::http()
+            .build()
+            .unwrap()
             .get(url)
             .bearer_auth(token)
             .send()

@@ -1,5 +1,7 @@
 //! The fake driven over real HTTP with plain reqwest, rule by rule.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use losant_invites_mock::{Action, Fault, MockServer, REDACTED, Seed, demo};
@@ -33,7 +35,10 @@ async fn call(
     token: Option<&str>,
     body: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", server.url()));
+    let mut request = support::http()
+        .build()
+        .unwrap()
+        .request(method, format!("{}{path}", server.url()));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -205,7 +210,9 @@ async fn missing_or_malformed_authorization_is_401() {
         "Authorization header required",
     );
     for header in ["Basic abc", "Bearer", "Bearer   ", "demo-admin-token"] {
-        let response = reqwest::Client::new()
+        let response = support::http()
+            .build()
+            .unwrap()
             .get(&url)
             .header("authorization", header)
             .send()
@@ -435,7 +442,7 @@ async fn the_log_records_each_request_in_order_with_the_token_redacted() {
         server.url(),
         path(demo::INVITE_ID)
     );
-    let client = reqwest::Client::new();
+    let client = support::http().build().unwrap();
     client
         .get(&url)
         .bearer_auth(ADMIN)
@@ -515,7 +522,7 @@ async fn a_scripted_sequence_plays_once_then_answers_normally() {
         ],
     );
     let url = format!("{}{}", server.url(), path(demo::INVITE_ID));
-    let client = reqwest::Client::new();
+    let client = support::http().build().unwrap();
     let first = client.get(&url).bearer_auth(ADMIN).send().await.unwrap();
     assert_eq!(first.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(first.headers().get("retry-after").is_none());
@@ -556,7 +563,9 @@ async fn an_html_fault_answers_a_proxy_error_page() {
     let server = demo_server().await;
     server.script(Action::Delete, [Fault::Html { status: 502 }]);
     let url = format!("{}{}", server.url(), path(demo::INVITE_ID));
-    let response = reqwest::Client::new()
+    let response = support::http()
+        .build()
+        .unwrap()
         .delete(&url)
         .bearer_auth(ADMIN)
         .send()
@@ -583,7 +592,9 @@ async fn a_truncated_body_stops_mid_json() {
     let server = demo_server().await;
     server.script(Action::Get, [Fault::Truncate]);
     let url = format!("{}{}", server.url(), path(demo::INVITE_ID));
-    let response = reqwest::Client::new()
+    let response = support::http()
+        .build()
+        .unwrap()
         .get(&url)
         .bearer_auth(ADMIN)
         .send()
@@ -598,7 +609,9 @@ async fn a_dropped_connection_answers_nothing_but_is_logged() {
     let server = demo_server().await;
     server.script(Action::ResendInvite, [Fault::Drop]);
     let url = format!("{}{}", server.url(), path(demo::INVITE_ID));
-    let result = reqwest::Client::new()
+    let result = support::http()
+        .build()
+        .unwrap()
         .post(&url)
         .bearer_auth(ADMIN)
         .body("{}")
@@ -633,7 +646,7 @@ async fn a_trickled_body_arrives_whole_but_slowly() {
         ],
     );
     let url = format!("{}{}", server.url(), path(demo::INVITE_ID));
-    let client = reqwest::Client::new();
+    let client = support::http().build().unwrap();
     let whole: Value = client
         .get(&url)
         .bearer_auth(ADMIN)
@@ -665,7 +678,7 @@ async fn a_trickled_body_arrives_whole_but_slowly() {
 async fn bad_requests_never_take_the_server_down() {
     let server = demo_server().await;
     let base = server.url();
-    let client = reqwest::Client::new();
+    let client = support::http().build().unwrap();
     let huge = "x".repeat(losant_invites_mock::MAX_REQUEST_BODY + 1);
     let too_big = client
         .post(format!("{base}{}", path(demo::INVITE_ID)))
@@ -806,7 +819,7 @@ async fn unknown_fields_and_values_in_a_seed_are_served_back() {
 async fn hostile_faults_answer_as_described() {
     let server = demo_server().await;
     let url = format!("{}{}?_links=true", server.url(), path(demo::INVITE_ID));
-    let client = reqwest::Client::builder()
+    let client = support::http()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
