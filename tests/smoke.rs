@@ -58,8 +58,8 @@ async fn resend_invite_posts_the_role_info_and_decodes_the_new_invite() {
     let server = fake().await;
     let role_info = types::OrgRoleInfo {
         role: Some(types::OrgRole::View),
-        application_roles: Vec::new(),
-        dashboard_roles: Vec::new(),
+        application_roles: None,
+        dashboard_roles: None,
     };
     let response = client(&server)
         .instance_org_invite_resend_invite()

@@ -19,7 +19,7 @@ const ORG: [&str; 4] = ["--instance-id", demo::INSTANCE_ID, "--org-id", demo::OR
 /// server is declared first so it stops before its runtime does.
 struct Fake {
     server: MockServer,
-    _runtime: tokio::runtime::Runtime,
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Fake {
@@ -48,10 +48,7 @@ impl Fake {
             );
         }
         let server = runtime.block_on(builder.start()).unwrap();
-        Fake {
-            server,
-            _runtime: runtime,
-        }
+        Fake { server, runtime }
     }
 
     fn cli(&self) -> Command {
@@ -123,6 +120,62 @@ fn get_prints_stable_json_when_piped() {
     let output = fake.run(&args("get", &["--invite-id", INVITES[0]]));
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     insta::assert_json_snapshot!("get", stdout_json(&output));
+}
+
+/// Invites as Losant may send them: fields and roles newer than the spec, empty and missing
+/// lists, whole and fractional numbers, dates with offsets and without milliseconds.
+fn corpus() -> Vec<Value> {
+    vec![
+        json!({"email": "a@example.com", "role": "edit", "applicationRoles": [], "dashboardRoles": [],
+               "inviteDate": "2016-05-13T04:00:00.000Z", "ttl": 604800000, "hasExpired": false,
+               "disallowTransfer": false}),
+        json!({"email": "b@example.com", "role": "owner", "inviteDate": "2016-05-13T09:00:00+05:00",
+               "ttl": 604800000.5, "futureField": {"nested": [1, 2.25, null, "x"]},
+               "inviteId": "575ec8687ae143cd83dc4a94", "orgId": demo::ORG_ID,
+               "instanceId": demo::INSTANCE_ID}),
+        json!({"email": "c@example.com", "dashboardRoles": [
+                  {"resourceId": "575ec8687ae143cd83dc4a90", "role": "superuser", "grantedBy": "y"},
+                  {"resourceId": "575ec8687ae143cd83dc4a91", "role": "view"}],
+               "ttl": 18446744073709551615_u64, "big": 12345678901234567890_u64,
+               "negative": -9007199254740993_i64, "empty": {}, "list": []}),
+    ]
+}
+
+#[test]
+fn json_output_is_what_losant_sent_value_for_value() {
+    let fake = Fake::start();
+    // As a caller makes one: reqwest alone has no TLS crypto provider to pick.
+    let http = losant_invites_client::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    for (n, mut invite) in corpus().into_iter().enumerate() {
+        let id = format!("5a5ec8687ae143cd83dc4b{n:02x}");
+        invite["id"] = json!(id);
+        fake.server
+            .insert_invite(demo::INSTANCE_ID, demo::ORG_ID, invite)
+            .unwrap();
+        // What the fake answers, read raw.
+        let url = format!(
+            "{}/instances/{}/orgs/{}/invites/{id}",
+            fake.server.url(),
+            demo::INSTANCE_ID,
+            demo::ORG_ID
+        );
+        let sent: Value = fake.runtime.block_on(async {
+            http.get(url)
+                .bearer_auth(TOKEN)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        });
+        let output = fake.run(&args("get", &["--invite-id", &id, "--output", "json"]));
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        assert_eq!(stdout_json(&output), sent, "invite {n}");
+    }
 }
 
 #[test]

@@ -159,8 +159,14 @@ components:
             text.contains("if let Some (list) = self . labels . as_ref ()"),
             "{text}"
         );
-        assert!(text.contains("& self . tags) && list . len () > 3usize"), "{text}");
-        assert!(text.contains("as_ref () && list . len () > 5usize"), "{text}");
+        assert!(
+            text.contains("& self . tags) && list . len () > 3usize"),
+            "{text}"
+        );
+        assert!(
+            text.contains("as_ref () && list . len () > 5usize"),
+            "{text}"
+        );
         assert!(!text.contains("self . name"), "{text}");
     }
 }
