@@ -54,6 +54,21 @@ pub enum Fault {
     },
     /// Act, then answer as HTTP/1.0 with no length: the body ends when the connection closes.
     Http10,
+    /// Act, then send the answer under `status` instead of its own, such as `200` where
+    /// resendInvite answers `201`.
+    Restatus {
+        /// The status sent instead.
+        status: u16,
+    },
+    /// Act, then answer `status` with an HTML error page: a proxy whose wait for Losant's
+    /// answer ran out after Losant had acted.
+    ActedHtml {
+        /// The HTTP status, usually 502 or 504.
+        status: u16,
+    },
+    /// Act, then close the connection without any answer: a connection cut after Losant had
+    /// acted.
+    ActedDrop,
 }
 
 /// The size of a `huge` body unless given: 10 MiB.
@@ -83,6 +98,9 @@ impl fmt::Display for Fault {
             Fault::WrongType => f.write_str("wrong-type"),
             Fault::Redirect { location } => write!(f, "redirect:{location}"),
             Fault::Http10 => f.write_str("http10"),
+            Fault::Restatus { status } => write!(f, "as:{status}"),
+            Fault::ActedHtml { status } => write!(f, "acted-html:{status}"),
+            Fault::ActedDrop => f.write_str("acted-drop"),
         }
     }
 }
@@ -93,7 +111,8 @@ impl FromStr for Fault {
     /// Reads the forms `ok`, `STATUS` (`503`), `STATUS:RETRY_AFTER_SECONDS` (`429:2`), `html`
     /// or `html:STATUS`, `truncate`, `drop`, `trickle` or `trickle:MILLISECONDS_PER_BYTE`,
     /// `huge` or `huge:BYTES`, `bad-utf8`, `nested` or `nested:DEPTH`, `wrong-type`,
-    /// `redirect:URL` and `http10`.
+    /// `redirect:URL`, `http10`, `as:STATUS`, `acted-html` or `acted-html:STATUS`, and
+    /// `acted-drop`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (word, arg) = match s.split_once(':') {
             Some((word, arg)) => (word, Some(arg)),
@@ -139,6 +158,14 @@ impl FromStr for Fault {
                 location: location.trim_end_matches('/').to_owned(),
             }),
             ("http10", None) => Ok(Fault::Http10),
+            ("as", Some(arg)) => Ok(Fault::Restatus {
+                status: status(arg)?,
+            }),
+            ("acted-html", None) => Ok(Fault::ActedHtml { status: 502 }),
+            ("acted-html", Some(arg)) => Ok(Fault::ActedHtml {
+                status: status(arg)?,
+            }),
+            ("acted-drop", None) => Ok(Fault::ActedDrop),
             (code, retry_after) if code.starts_with(|c: char| c.is_ascii_digit()) => {
                 Ok(Fault::Status {
                     status: status(code)?,
@@ -146,7 +173,7 @@ impl FromStr for Fault {
                 })
             }
             _ => Err(format!(
-                "unknown fault {s:?}: expected ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop, trickle[:MS], huge[:BYTES], bad-utf8, nested[:DEPTH], wrong-type, redirect:URL or http10"
+                "unknown fault {s:?}: expected ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop, trickle[:MS], huge[:BYTES], bad-utf8, nested[:DEPTH], wrong-type, redirect:URL, http10, as:STATUS, acted-html[:STATUS] or acted-drop"
             )),
         }
     }
@@ -191,6 +218,9 @@ mod tests {
             "truncate",
             "drop",
             "trickle:50",
+            "as:200",
+            "acted-html:504",
+            "acted-drop",
         ] {
             let fault: Fault = text.parse().unwrap();
             assert_eq!(fault.to_string(), text);

@@ -466,21 +466,8 @@ async fn invite_route(
             status,
             retry_after,
         } => return status_fault(status, retry_after),
-        Fault::Html { status } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
-            let page = html_page(status.as_u16());
-            return (
-                status,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                page,
-            )
-                .into_response();
-        }
-        Fault::Drop => {
-            let mut response = Response::default();
-            response.extensions_mut().insert(DropConnection);
-            return response;
-        }
+        Fault::Html { status } => return html_error(status),
+        Fault::Drop => return dropped(),
         Fault::Huge { bytes } => return huge(bytes),
         Fault::BadUtf8 => {
             let body = Bytes::from_static(
@@ -507,7 +494,10 @@ async fn invite_route(
         | Fault::Truncate
         | Fault::Trickle { .. }
         | Fault::WrongType
-        | Fault::Http10 => {}
+        | Fault::Http10
+        | Fault::Restatus { .. }
+        | Fault::ActedHtml { .. }
+        | Fault::ActedDrop => {}
     }
     let answer = act(&shared, action, params, query.as_deref(), &headers, &body);
     match fault {
@@ -521,8 +511,36 @@ async fn invite_route(
             answer
         }
         Fault::Http10 => http10(answer).await,
+        Fault::Restatus { status } => {
+            let mut answer = answer;
+            if let Ok(status) = StatusCode::from_u16(status) {
+                *answer.status_mut() = status;
+            }
+            answer
+        }
+        Fault::ActedHtml { status } => html_error(status),
+        Fault::ActedDrop => dropped(),
         _ => answer,
     }
+}
+
+/// A proxy's HTML error page under `status`.
+fn html_error(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let page = html_page(status.as_u16());
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
+/// No answer: the connection is closed.
+fn dropped() -> Response {
+    let mut response = Response::default();
+    response.extensions_mut().insert(DropConnection);
+    response
 }
 
 /// Runs `action` as Losant would: authenticate, authorize, validate, then look up and act.

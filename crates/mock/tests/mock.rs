@@ -632,6 +632,44 @@ async fn a_dropped_connection_answers_nothing_but_is_logged() {
 }
 
 #[tokio::test]
+async fn acted_faults_act_and_then_lose_or_restate_the_answer() {
+    let server = demo_server().await;
+    let invite = path(demo::INVITE_ID);
+    // A resend answered 200 rather than 201: acted on, the new invite in the body.
+    server.script(Action::ResendInvite, [Fault::Restatus { status: 200 }]);
+    let (status, body) = call(&server, Method::POST, &invite, Some(ADMIN), Some("{}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let new_id = body["id"].as_str().expect("the new invite").to_owned();
+    assert!(
+        server
+            .invite(demo::INSTANCE_ID, demo::ORG_ID, demo::INVITE_ID)
+            .is_none()
+    );
+
+    // A delete whose answer a proxy replaced: acted on, a 502 page instead.
+    server.script(Action::Delete, [Fault::ActedHtml { status: 502 }]);
+    let (status, body) = call(&server, Method::DELETE, &path(&new_id), Some(ADMIN), None).await;
+    assert_eq!((status, body), (StatusCode::BAD_GATEWAY, Value::Null));
+    assert!(
+        server
+            .invite(demo::INSTANCE_ID, demo::ORG_ID, &new_id)
+            .is_none()
+    );
+
+    // A get whose connection was cut after the fake answered it in full.
+    server.script(Action::Get, [Fault::ActedDrop]);
+    let result = support::http()
+        .build()
+        .unwrap()
+        .get(format!("{}{invite}", server.url()))
+        .bearer_auth(ADMIN)
+        .send()
+        .await;
+    assert!(result.is_err(), "no answer comes back");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
 async fn a_trickled_body_arrives_whole_but_slowly() {
     let server = demo_server().await;
     server.script(
