@@ -514,16 +514,188 @@ async fn an_html_error_page_keeps_its_status_and_an_excerpt() {
 }
 
 #[tokio::test]
-async fn a_dropped_connection_is_a_transport_failure() {
+async fn a_dropped_connection_is_retried_for_get_and_then_a_transport_failure() {
     let server = support::fake().await;
     let client = support::client(&server);
     server.script(Action::Get, [Fault::Drop]);
+    let invite = get(&client, demo::INVITE_ID).await.unwrap();
+    assert_eq!(invite.id.as_deref(), Some(demo::INVITE_ID));
+    assert_eq!(server.requests().len(), 2, "cut once, then answered");
+
+    server.script(Action::Get, [Fault::Drop, Fault::Drop, Fault::Drop]);
     let error = get(&client, demo::INVITE_ID).await.unwrap_err();
     assert_eq!(
-        (error.kind(), error.status()),
-        (ErrorKind::Transport, None),
+        (error.kind(), error.status(), error.attempts()),
+        (ErrorKind::Transport, None, 3),
         "{error}"
     );
+    assert!(!error.may_have_taken_effect(), "a get changes nothing");
+}
+
+#[tokio::test]
+async fn a_resend_cut_after_sending_may_have_taken_effect_and_says_so() {
+    let server = support::fake().await;
+    let client = support::client(&server);
+    server.script(Action::ResendInvite, [Fault::ActedDrop]);
+    let error = resend(&client, view()).await.unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::Transport, 1));
+    assert!(error.may_have_taken_effect(), "{error}");
+    let text = error.to_string();
+    assert!(
+        text.contains("may have taken effect") && text.contains("old ID answers 404"),
+        "{text}"
+    );
+    // It did: the old ID is gone, as the message says to check.
+    assert!(
+        get(&client, demo::INVITE_ID)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert_eq!(server.requests().len(), 2, "the resend was sent once");
+}
+
+#[tokio::test]
+async fn a_resend_refused_before_acting_did_not_take_effect() {
+    let server = support::fake().await;
+    let client = support::client(&server);
+    server.script(
+        Action::ResendInvite,
+        [Fault::Status {
+            status: 503,
+            retry_after: None,
+        }],
+    );
+    let error = resend(&client, view()).await.unwrap_err();
+    assert!(!error.may_have_taken_effect(), "{error}");
+    assert!(!error.to_string().contains("may have taken effect"));
+}
+
+#[tokio::test]
+async fn a_delete_whose_answer_was_lost_reports_the_404_that_follows_as_possibly_done() {
+    for lost in [Fault::ActedHtml { status: 502 }, Fault::ActedDrop] {
+        let server = support::fake().await;
+        let client = support::client(&server);
+        server.script(Action::Delete, [lost.clone()]);
+        let error = delete(&client, demo::INVITE_ID).await.unwrap_err();
+        assert!(error.is_not_found(), "{lost}: {error}");
+        assert_eq!(error.attempts(), 2, "{lost}: retried once");
+        assert!(error.may_have_taken_effect(), "{lost}: {error}");
+        assert!(
+            error.to_string().contains("if it answers 404 it is gone"),
+            "{error}"
+        );
+        assert!(
+            server
+                .invite(demo::INSTANCE_ID, demo::ORG_ID, demo::INVITE_ID)
+                .is_none()
+        );
+    }
+    // A plain 404, with nothing lost before it, is just that.
+    let server = support::fake().await;
+    let client = support::client(&server);
+    let error = delete(&client, "575ec8687ae143cd83dc4a00")
+        .await
+        .unwrap_err();
+    assert!(
+        error.is_not_found() && !error.may_have_taken_effect(),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn any_success_status_with_the_documented_body_is_a_success() {
+    let server = support::fake().await;
+    let client = support::client(&server);
+    // The spec gives 201 for resendInvite; a 200 with the new invite is just as good.
+    server.script(Action::ResendInvite, [Fault::Restatus { status: 200 }]);
+    let answer = client
+        .instance_org_invite_resend_invite()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID)
+        .body(view())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert_eq!(
+        answer.headers().get("content-type").map(|v| v.as_bytes()),
+        Some(&b"application/json"[..])
+    );
+    let new_id = answer.into_inner().id.unwrap();
+    assert_ne!(new_id.as_str(), demo::INVITE_ID);
+
+    // A success status whose body is not the documented type is still a decode error.
+    server
+        .insert_invite(
+            demo::INSTANCE_ID,
+            demo::ORG_ID,
+            json!({"id": demo::INVITE_ID, "email": 42}),
+        )
+        .unwrap();
+    server.script(Action::Get, [Fault::Restatus { status: 203 }]);
+    let error = get(&client, demo::INVITE_ID).await.unwrap_err();
+    assert_eq!(
+        (error.kind(), status(&error)),
+        (ErrorKind::Decode, Some(203)),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn an_error_answer_keeps_its_whole_body() {
+    // Losant's error object with more than `type` and `message`, and a proxy's page.
+    let json_body = r#"{"type":"Validation","message":"bad role","details":{"field":"role","allowed":["view"]},"code":400.0}"#;
+    let page = "<html><body>upstream timed out</body></html>";
+    for (status, content_type, body) in [
+        (400, "application/json", json_body),
+        (504, "text/html", page),
+    ] {
+        let url = support::answer_always(status, content_type, body).await;
+        let client = Client::builder()
+            .token(TOKEN)
+            .base_url(url)
+            .no_retry()
+            .build()
+            .unwrap();
+        let error = get(&client, demo::INVITE_ID).await.unwrap_err();
+        assert!(!error.to_string().contains('\n'), "{error}");
+        match content_type {
+            "application/json" => {
+                let sent: serde_json::Value = serde_json::from_str(body).unwrap();
+                assert_eq!(error.body_json(), Some(&sent));
+                assert_eq!(error.error_type(), Some("Validation"));
+                assert_eq!(error.body_bytes(), None);
+            }
+            _ => {
+                assert_eq!(error.body_bytes(), Some(body.as_bytes()));
+                assert_eq!(error.body_json(), None);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_answer_of_a_newer_api_version_decodes_with_its_new_fields_kept() {
+    // Losant's API 1.30 and later add the invite's own, its instance's and its org's IDs.
+    let server = support::fake().await;
+    let client = support::client(&server);
+    let newer = json!({
+        "id": demo::INVITE_ID,
+        "inviteId": demo::INVITE_ID,
+        "instanceId": demo::INSTANCE_ID,
+        "orgId": demo::ORG_ID,
+        "email": "x@example.com",
+        "role": "view",
+    });
+    server
+        .insert_invite(demo::INSTANCE_ID, demo::ORG_ID, newer)
+        .unwrap();
+    let invite = get(&client, demo::INVITE_ID).await.unwrap();
+    assert_eq!(invite.extra["inviteId"], demo::INVITE_ID);
+    assert_eq!(invite.extra["instanceId"], demo::INSTANCE_ID);
+    assert_eq!(invite.extra["orgId"], demo::ORG_ID);
 }
 
 #[tokio::test]

@@ -54,8 +54,8 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
     lines.join("\n")
 }
 
-/// A failure as JSON: its kind, the HTTP status and Losant's `type` and `message` when known,
-/// and the one-line text.
+/// A failure as JSON: its kind, the HTTP status, Losant's `type` and `message` and its whole
+/// error body when known, whether the action may have taken effect, and the one-line text.
 pub fn error_json(error: &Error) -> Value {
     let kind = match error.kind() {
         ErrorKind::InvalidInput => "invalidInput",
@@ -70,6 +70,8 @@ pub fn error_json(error: &Error) -> Value {
         "status": error.status().map(|s| s.as_u16()),
         "type": error.error_type(),
         "message": error.message(),
+        "body": error.body_json(),
+        "mayHaveTakenEffect": error.may_have_taken_effect(),
         "text": error.to_string(),
     })
 }

@@ -36,6 +36,8 @@ pub(crate) async fn send(client: &Client, request: Request) -> reqwest::Result<R
 
 /// Sends `request` as attempt number `attempt`.
 async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Result<Response> {
+    // resendInvite and delete change something on the server; get does not.
+    let changes = request.method() != Method::GET;
     let span = tracing::info_span!(
         "losant_invites_client::request",
         action = call::action(),
@@ -59,8 +61,24 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
             span.record("status", status.as_u16());
         }
     }
-    call::record(attempt, status);
+    let outcome_unknown = match &result {
+        // A failed connect sent nothing; any other failure came after the request left.
+        Err(error) => !error.is_connect(),
+        Ok(response) => is_gateway_failure(response.status()),
+    };
+    call::record(call::Attempt {
+        number: attempt,
+        changes,
+        status,
+        outcome_unknown,
+    });
     result
+}
+
+/// A gateway's answer in Losant's place: it may have passed the request on and lost the
+/// answer, or not passed it on at all.
+fn is_gateway_failure(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 502 | 504)
 }
 
 /// How long to wait before retrying after attempt number `attempt` ended in `result`, or
@@ -81,6 +99,10 @@ fn retry_wait(
         }
         // A failed connect means the request never left: safe to repeat, even a POST.
         Err(error) if error.is_connect() => None,
+        // A connection cut after the request left: get and delete are safe to repeat, a
+        // resendInvite is not (it may have made a new invite). A timeout is not retried: the
+        // attempt already had its full time.
+        Err(error) if idempotent && !error.is_timeout() => None,
         _ => return None,
     };
     let wait = policy.wait(attempt, server_wait)?;

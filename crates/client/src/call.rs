@@ -9,14 +9,12 @@ use std::future::Future;
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
 
 use crate::Client;
 use crate::error::{Error, ErrorKind};
 use crate::response_limit::is_over_cap;
 use crate::types::ApiError;
-
-/// The most of an unexpected answer's body read to describe it in an error.
-const UNEXPECTED_BODY_BYTES: usize = 4096;
 
 tokio::task_local! {
     /// The call under way in this task: progenitor's `exec` hook, which runs the attempts,
@@ -31,6 +29,12 @@ struct Call {
     /// The status of the last answer, `0` for none yet, which progenitor's error drops when
     /// an error answer's body is not JSON.
     last_status: Cell<u16>,
+    /// Whether the request changes something on the server (resendInvite, delete).
+    changes: Cell<bool>,
+    /// Whether an attempt before the last reached the server with an outcome unknown.
+    unknown_before: Cell<bool>,
+    /// Whether the last attempt reached the server with an outcome unknown.
+    last_unknown: Cell<bool>,
     /// The headers of the last answer, which [`send`] hands back with the decoded answer.
     headers: Cell<HeaderMap>,
 }
@@ -41,6 +45,9 @@ impl Call {
             action,
             attempts: Cell::new(0),
             last_status: Cell::new(0),
+            changes: Cell::new(false),
+            unknown_before: Cell::new(false),
+            last_unknown: Cell::new(false),
             headers: Cell::default(),
         }
     }
@@ -48,6 +55,44 @@ impl Call {
     fn last_status(&self) -> Option<StatusCode> {
         StatusCode::from_u16(self.last_status.get()).ok()
     }
+
+    /// What the attempts recorded, for the call's error.
+    fn record(&self) -> Record {
+        let status = self.last_status();
+        let changes = self.changes.get();
+        // A success answer whose body then failed: the action was carried out. A 404 after an
+        // attempt whose outcome is unknown: that attempt may have done it.
+        let may_have_taken_effect = changes
+            && (self.last_unknown.get()
+                || status.is_some_and(|status| status.is_success())
+                || (self.unknown_before.get() && status == Some(StatusCode::NOT_FOUND)));
+        Record {
+            attempts: self.attempts.get(),
+            status,
+            may_have_taken_effect,
+        }
+    }
+}
+
+/// What a call's attempts recorded.
+struct Record {
+    attempts: u32,
+    status: Option<StatusCode>,
+    may_have_taken_effect: bool,
+}
+
+/// How an attempt ended, as [`record`] keeps it.
+pub(crate) struct Attempt {
+    /// Which attempt, from 1.
+    pub(crate) number: u32,
+    /// Whether the request changes something on the server.
+    pub(crate) changes: bool,
+    /// The answer's status, if an answer came.
+    pub(crate) status: Option<StatusCode>,
+    /// Whether the request reached the server and what became of it is unknown: the
+    /// connection was cut after it was sent, the answer timed out, or a gateway answered 502
+    /// or 504 in Losant's place.
+    pub(crate) outcome_unknown: bool,
 }
 
 /// Losant's name of the action under way, such as `instanceOrgInvite.get`, for tracing.
@@ -55,14 +100,17 @@ pub(crate) fn action() -> &'static str {
     CALL.try_with(|call| call.action).unwrap_or("unknown")
 }
 
-/// Records that attempt number `attempt` of the call under way ended, with `status` if an
-/// answer came.
-pub(crate) fn record(attempt: u32, status: Option<StatusCode>) {
+/// Records how an attempt of the call under way ended.
+pub(crate) fn record(attempt: Attempt) {
     // Outside a call (which generated code never is) there is nothing to record.
     let _ = CALL.try_with(|call| {
-        call.attempts.set(attempt);
+        call.attempts.set(attempt.number);
         call.last_status
-            .set(status.map_or(0, |status| status.as_u16()));
+            .set(attempt.status.map_or(0, |status| status.as_u16()));
+        call.changes.set(attempt.changes);
+        call.unknown_before
+            .set(call.unknown_before.get() || call.last_unknown.get());
+        call.last_unknown.set(attempt.outcome_unknown);
     });
 }
 
@@ -86,12 +134,21 @@ pub(crate) fn send<'a, T, F>(
     send: F,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
-    T: 'a,
+    T: DeserializeOwned + 'a,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>> + 'a,
 {
     let call = Box::pin(CALL.scope(Call::new(action), async move {
-        let result = send.await;
-        let record = CALL.with(|call| (call.attempts.get(), call.last_status()));
+        let result = match send.await {
+            // Any success status with the documented body is a success; progenitor accepts
+            // only the one the spec lists (201 for resendInvite, say).
+            Err(progenitor_client::Error::UnexpectedResponse(answer))
+                if answer.status().is_success() =>
+            {
+                Box::pin(decode(answer)).await
+            }
+            result => result,
+        };
+        let record = CALL.with(Call::record);
         let headers = CALL.with(|call| call.headers.take());
         (result, record, headers)
     }));
@@ -101,15 +158,30 @@ where
                 let status = value.status();
                 Ok(ResponseValue::new(value.into_inner(), status, headers))
             }
-            (Err(error), (attempts, status), _) => {
+            (Err(error), record, _) => {
                 // Boxed: the error path's state is large, and kept inline it would enlarge
                 // every call's future, including the ones that succeed.
-                let error = Box::pin(present(action, error, status))
+                let error = Box::pin(present(action, error, record.status))
                     .await
-                    .with_attempts(attempts);
+                    .with_attempts(record.attempts)
+                    .with_effect(record.may_have_taken_effect);
                 Err(error.finish(&client.inner().token))
             }
         }
+    }
+}
+
+/// A success answer of a status the spec does not list, decoded as the documented type.
+async fn decode<T: DeserializeOwned>(
+    answer: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<ApiError>> {
+    use progenitor_client::Error as Generated;
+    let status = answer.status();
+    let body = answer.bytes().await.map_err(Generated::ResponseBodyError)?;
+    match serde_json::from_slice(&body) {
+        // The headers are handed back by `send`, which has them from `keep_headers`.
+        Ok(inner) => Ok(ResponseValue::new(inner, status, Default::default())),
+        Err(e) => Err(Generated::InvalidResponsePayload(body, e)),
     }
 }
 
@@ -156,17 +228,16 @@ async fn present(
             }
         }
         Generated::UnexpectedResponse(response) => {
+            // Never a success: `send` decodes those. A 1xx or 3xx, such as a redirect, which
+            // the client does not follow.
             let status = response.status();
-            let kind = if status.is_success() {
-                ErrorKind::Decode
-            } else {
-                ErrorKind::Api
-            };
-            let body = read_some(response).await;
-            Error::new(action, kind)
+            let error = Error::new(action, ErrorKind::Api)
                 .with_status(Some(status))
-                .with_body(&body)
-                .with_detail("a status the spec does not list")
+                .with_detail("a status the spec does not list");
+            match response.bytes().await {
+                Ok(body) if !body.is_empty() => error.with_body(&body),
+                _ => error,
+            }
         }
         Generated::Custom(why) => Error::new(action, ErrorKind::Transport).with_detail(why),
     }
@@ -196,19 +267,6 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Up to [`UNEXPECTED_BODY_BYTES`] of an answer's body, for an error message.
-async fn read_some(mut response: reqwest::Response) -> Vec<u8> {
-    let mut body = Vec::new();
-    while body.len() < UNEXPECTED_BODY_BYTES {
-        match response.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            _ => break,
-        }
-    }
-    body.truncate(UNEXPECTED_BODY_BYTES);
-    body
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,27 +288,46 @@ mod tests {
 
     #[tokio::test]
     async fn a_call_reports_what_its_attempts_recorded() {
+        let attempt = |number, status, outcome_unknown| Attempt {
+            number,
+            changes: true,
+            status,
+            outcome_unknown,
+        };
         let recorded = CALL
-            .scope(Call::new("instanceOrgInvite.get"), async {
-                assert_eq!(action(), "instanceOrgInvite.get");
-                record(1, Some(StatusCode::SERVICE_UNAVAILABLE));
-                record(2, None);
-                let after_two = CALL.with(|call| (call.attempts.get(), call.last_status()));
-                record(3, Some(StatusCode::TOO_MANY_REQUESTS));
-                let after_three = CALL.with(|call| (call.attempts.get(), call.last_status()));
-                (after_two, after_three)
+            .scope(Call::new("instanceOrgInvite.delete"), async {
+                assert_eq!(action(), "instanceOrgInvite.delete");
+                record(attempt(1, Some(StatusCode::SERVICE_UNAVAILABLE), false));
+                let after_one = CALL.with(Call::record);
+                record(attempt(2, None, true));
+                let after_two = CALL.with(Call::record);
+                record(attempt(3, Some(StatusCode::NOT_FOUND), false));
+                let after_three = CALL.with(Call::record);
+                [after_one, after_two, after_three]
+                    .map(|r| (r.attempts, r.status, r.may_have_taken_effect))
             })
             .await;
         assert_eq!(
             recorded,
-            ((2, None), (3, Some(StatusCode::TOO_MANY_REQUESTS)))
+            [
+                (1, Some(StatusCode::SERVICE_UNAVAILABLE), false),
+                // The second attempt's outcome is unknown: it may have deleted the invite...
+                (2, None, true),
+                // ...which is why the third finds none.
+                (3, Some(StatusCode::NOT_FOUND), true),
+            ]
         );
         // Outside a call nothing is recorded, and nothing fails.
         record_outside_a_call();
     }
 
     fn record_outside_a_call() {
-        record(1, None);
+        record(Attempt {
+            number: 1,
+            changes: false,
+            status: None,
+            outcome_unknown: false,
+        });
         assert_eq!(action(), "unknown");
     }
 }

@@ -58,7 +58,16 @@ pub struct Error {
     message: Option<String>,
     detail: Option<String>,
     excerpt: Option<String>,
+    body: Option<Body>,
     attempts: u32,
+    may_have_taken_effect: bool,
+}
+
+/// An answer's body, kept whole.
+#[derive(Clone, Debug)]
+enum Body {
+    Json(serde_json::Value),
+    Raw(Vec<u8>),
 }
 
 impl Error {
@@ -71,7 +80,9 @@ impl Error {
             message: None,
             detail: None,
             excerpt: None,
+            body: None,
             attempts: 0,
+            may_have_taken_effect: false,
         }
     }
 
@@ -86,9 +97,12 @@ impl Error {
         status: StatusCode,
         body: crate::types::ApiError,
     ) -> Self {
-        Self::new(action, ErrorKind::Api)
+        let whole = serde_json::to_value(&body).ok();
+        let mut error = Self::new(action, ErrorKind::Api)
             .with_status(Some(status))
-            .with_api_error(body.type_, body.message)
+            .with_api_error(body.type_, body.message);
+        error.body = whole.map(Body::Json);
+        error
     }
 
     pub(crate) fn with_api_error(
@@ -106,8 +120,19 @@ impl Error {
         self
     }
 
+    /// An answer's body that was not what the spec describes: kept whole, as JSON when it is
+    /// JSON, and shown in `Display` as an excerpt.
     pub(crate) fn with_body(mut self, body: &[u8]) -> Self {
         self.excerpt = Some(String::from_utf8_lossy(body).into_owned());
+        self.body = Some(match serde_json::from_slice(body) {
+            Ok(json) => Body::Json(json),
+            Err(_) => Body::Raw(body.to_vec()),
+        });
+        self
+    }
+
+    pub(crate) fn with_effect(mut self, may_have_taken_effect: bool) -> Self {
+        self.may_have_taken_effect = may_have_taken_effect;
         self
     }
 
@@ -135,6 +160,13 @@ impl Error {
                 };
                 let text = one_line(&text, limit);
                 *part = (!text.is_empty()).then_some(text);
+            }
+        }
+        if !secret.is_empty() {
+            match &mut self.body {
+                Some(Body::Json(json)) => scrub_json(json, secret),
+                Some(Body::Raw(bytes)) => scrub_bytes(bytes, secret.as_bytes()),
+                None => {}
             }
         }
         self
@@ -169,6 +201,37 @@ impl Error {
     /// proxy's HTML error page, on one line.
     pub fn body_excerpt(&self) -> Option<&str> {
         self.excerpt.as_deref()
+    }
+
+    /// The whole body of the answer when it was JSON: Losant's error object with every field
+    /// it carried, beyond `type` and `message`, or any other JSON a server answered with. The
+    /// token, if a server echoed it, is replaced by `[redacted]`.
+    pub fn body_json(&self) -> Option<&serde_json::Value> {
+        match &self.body {
+            Some(Body::Json(json)) => Some(json),
+            _ => None,
+        }
+    }
+
+    /// The raw body of the answer when it was not JSON, such as a proxy's HTML page, as far as
+    /// it was read (at most the client's `max_response_bytes`). The token, if a server echoed
+    /// it, is replaced by `[redacted]`.
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Some(Body::Raw(bytes)) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// Whether a resendInvite or a delete may have been carried out although it is reported as
+    /// failed: the request reached the server and its outcome is unknown (the connection was
+    /// cut after sending, a gateway answered 502 or 504, or the answer timed out), or its
+    /// answer was a success whose body broke off, or a retried delete answered 404 after an
+    /// earlier attempt reached the server. Look the invite up before acting again: a resent
+    /// invite's old ID answers 404 once the resend happened, and the new invite has a new ID.
+    /// Always `false` for `get`, which changes nothing.
+    pub fn may_have_taken_effect(&self) -> bool {
+        self.may_have_taken_effect
     }
 
     /// How many attempts were made: 0 when nothing was sent, more than 1 after retries.
@@ -222,6 +285,18 @@ impl fmt::Display for Error {
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
         }
+        if self.may_have_taken_effect {
+            f.write_str("; it may have taken effect all the same: ")?;
+            f.write_str(match self.action {
+                "instanceOrgInvite.resendInvite" => {
+                    "look the invite up, and if its old ID answers 404 the resend happened (the new invite has a new ID)"
+                }
+                "instanceOrgInvite.delete" => {
+                    "look the invite up, and if it answers 404 it is gone"
+                }
+                _ => "look the invite up before acting again",
+            })?;
+        }
         Ok(())
     }
 }
@@ -236,12 +311,55 @@ impl fmt::Debug for Error {
             .field("message", &self.message)
             .field("detail", &self.detail)
             .field("body_excerpt", &self.excerpt)
+            .field("body", &self.body)
             .field("attempts", &self.attempts)
+            .field("may_have_taken_effect", &self.may_have_taken_effect)
             .finish()
     }
 }
 
 impl std::error::Error for Error {}
+
+/// Replaces `secret` in every string and key of `json`.
+fn scrub_json(json: &mut serde_json::Value, secret: &str) {
+    use serde_json::Value;
+    match json {
+        Value::String(text) if text.contains(secret) => *text = text.replace(secret, "[redacted]"),
+        Value::Array(items) => items.iter_mut().for_each(|item| scrub_json(item, secret)),
+        Value::Object(fields) => {
+            let old = std::mem::take(fields);
+            for (key, mut value) in old {
+                scrub_json(&mut value, secret);
+                let key = if key.contains(secret) {
+                    key.replace(secret, "[redacted]")
+                } else {
+                    key
+                };
+                fields.insert(key, value);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replaces `secret` in `bytes`.
+fn scrub_bytes(bytes: &mut Vec<u8>, secret: &[u8]) {
+    if secret.is_empty() || !bytes.windows(secret.len()).any(|w| w == secret) {
+        return;
+    }
+    let mut scrubbed = Vec::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        if rest.starts_with(secret) {
+            scrubbed.extend_from_slice(b"[redacted]");
+            rest = &rest[secret.len()..];
+        } else {
+            scrubbed.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    *bytes = scrubbed;
+}
 
 /// `text` on one line, control characters and runs of white space folded into single spaces,
 /// cut to `max` characters with an ellipsis.
@@ -332,6 +450,43 @@ mod tests {
             !error.to_string().contains("s3c"),
             "no part of a cut secret shows: {error}"
         );
+    }
+
+    #[test]
+    fn the_whole_body_is_kept_and_scrubbed() {
+        let body = br#"{"type":"Validation","message":"bad","details":{"field":"role","echo":"s3cret"},"s3cret":[1.5]}"#;
+        let error = Error::new("instanceOrgInvite.get", ErrorKind::Api)
+            .with_body(body)
+            .finish("s3cret");
+        let json = error.body_json().expect("JSON");
+        assert_eq!(json["details"]["field"], "role");
+        assert_eq!(json["details"]["echo"], "[redacted]");
+        assert_eq!(json["[redacted]"][0], 1.5);
+        assert_eq!(error.body_bytes(), None);
+        assert!(!format!("{error:?}").contains("s3cret"));
+
+        let page = b"<html>token s3cret s3cret</html>";
+        let error = Error::new("instanceOrgInvite.get", ErrorKind::Api)
+            .with_body(page)
+            .finish("s3cret");
+        assert_eq!(
+            error.body_bytes(),
+            Some(&b"<html>token [redacted] [redacted]</html>"[..])
+        );
+        assert!(error.body_json().is_none());
+    }
+
+    #[test]
+    fn a_possible_effect_is_said_on_the_same_line() {
+        let error = Error::new("instanceOrgInvite.resendInvite", ErrorKind::Transport)
+            .with_detail("connection closed before message completed")
+            .with_effect(true)
+            .finish("");
+        let text = error.to_string();
+        assert!(error.may_have_taken_effect());
+        assert!(text.contains("it may have taken effect"), "{text}");
+        assert!(text.contains("old ID answers 404"), "{text}");
+        assert!(!text.contains('\n'));
     }
 
     #[test]
