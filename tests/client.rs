@@ -472,6 +472,13 @@ async fn a_late_answer_times_out() {
         .unwrap();
     let error = get(&client, demo::INVITE_ID).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    assert!(!error.may_have_taken_effect(), "a get changes nothing");
+
+    // A resend whose answer timed out reached the server: it may have happened.
+    server.set_latency(Action::ResendInvite, Duration::from_secs(2));
+    let error = resend(&client, view()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    assert!(error.may_have_taken_effect(), "{error}");
 }
 
 #[tokio::test]
@@ -909,6 +916,10 @@ async fn a_token_echoed_by_the_server_is_scrubbed_from_the_error() {
         "{error:?}"
     );
     assert!(!format!("{error} {error:?}").contains(secret));
+    // The whole body is kept, and scrubbed too.
+    let body = error.body_json().expect("the body was JSON");
+    assert_eq!(body["email"], "[redacted]@x");
+    assert!(!body.to_string().contains(secret));
 }
 
 #[derive(Clone)]
