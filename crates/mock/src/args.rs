@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::{Action, Fault, MockServer, Seed, demo};
+use crate::{Action, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo};
 
 /// Runs a fake Losant Instance Org Invite API until interrupted.
 ///
@@ -41,6 +41,87 @@ pub struct MockArgs {
     /// Repeatable.
     #[arg(long = "fault", value_name = "ACTION=FAULTS", value_parser = parse_script)]
     pub scripts: Vec<(Vec<Action>, Vec<Fault>)>,
+
+    /// How long a client may take to send a request's head, from its first byte (`10s`,
+    /// `500ms`, or seconds).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          default_value = "10s")]
+    pub header_timeout: Duration,
+
+    /// How long a client may take to send a request's body, after its head.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          default_value = "10s")]
+    pub body_timeout: Duration,
+
+    /// How long a connection may wait for its next request before it is closed.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          default_value = "60s")]
+    pub idle_timeout: Duration,
+
+    /// The most connections open at once; at the limit the longest idle one is closed. Keep
+    /// it below the open-file limit (`ulimit -n`).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS,
+          value_parser = parse_count)]
+    pub max_connections: usize,
+
+    /// How much the request log may hold (`64MiB`, `512KiB`, or bytes); past it the oldest
+    /// requests are forgotten.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size,
+          default_value = "64MiB")]
+    pub log_budget: usize,
+}
+
+/// A count of at least 1.
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) | Err(_) => Err(format!("{text:?} is not a whole number of at least 1")),
+        Ok(n) => Ok(n),
+    }
+}
+
+/// A duration as `500ms`, `10s`, `2m`, or a plain number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (number, unit) = split_unit(text);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration such as 10s, 500ms or 2m"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(number)),
+        "" | "s" => Ok(Duration::from_secs(number)),
+        "m" => Ok(Duration::from_secs(number.saturating_mul(60))),
+        _ => Err(format!("{text:?}: unknown unit {unit:?}; use ms, s or m")),
+    }
+}
+
+/// A size as `64MiB`, `512KiB`, `1GiB`, or a plain number of bytes.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let (number, unit) = split_unit(text);
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size such as 64MiB, 512KiB or 1048576"))?;
+    let scale = match unit {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "{text:?}: unknown unit {unit:?}; use KiB, MiB or GiB"
+            ));
+        }
+    };
+    number
+        .checked_mul(scale)
+        .ok_or_else(|| format!("{text:?} is too large"))
+}
+
+/// `text` split into its leading digits and the rest.
+fn split_unit(text: &str) -> (&str, &str) {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    (&text[..digits], text[digits..].trim())
 }
 
 fn split_pair(text: &str) -> Result<(&str, &str), String> {
@@ -94,7 +175,15 @@ fn parse_script(text: &str) -> Result<(Vec<Action>, Vec<Fault>), String> {
 /// # Errors
 /// When the seed file cannot be read or is invalid, or the address cannot be bound.
 pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let mut builder = MockServer::builder().bind(SocketAddr::new(args.host, args.port));
+    let mut builder = MockServer::builder()
+        .bind(SocketAddr::new(args.host, args.port))
+        .limits(Limits {
+            header_read: args.header_timeout,
+            body_read: args.body_timeout,
+            idle: args.idle_timeout,
+            max_connections: args.max_connections,
+        })
+        .log_budget(args.log_budget);
     let is_demo = args.seed.as_deref() == Some("demo");
     match args.seed.as_deref() {
         None => {}
@@ -187,5 +276,36 @@ mod tests {
         assert!(parse_script("get=503,teapot").is_err());
         assert!(parse_token("=scope").is_err());
         assert!(parse_latency("patch=5").is_err());
+    }
+
+    // clap's defaults are text; they must say the library's defaults.
+    #[test]
+    fn the_flags_defaults_are_the_library_s() {
+        use clap::Parser;
+
+        let args = MockArgs::parse_from(["losant-invites-mock"]);
+        let defaults = crate::Limits::default();
+        assert_eq!(args.header_timeout, defaults.header_read);
+        assert_eq!(args.body_timeout, defaults.body_read);
+        assert_eq!(args.idle_timeout, defaults.idle);
+        assert_eq!(args.max_connections, defaults.max_connections);
+        assert_eq!(args.log_budget, crate::DEFAULT_LOG_BUDGET);
+    }
+
+    #[test]
+    fn durations_and_sizes_read_with_their_units() {
+        for (text, duration) in [
+            ("10s", Duration::from_secs(10)),
+            ("500ms", Duration::from_millis(500)),
+            ("2m", Duration::from_secs(120)),
+            ("7", Duration::from_secs(7)),
+        ] {
+            assert_eq!(parse_duration(text), Ok(duration), "{text}");
+        }
+        assert!(parse_duration("5h").is_err() && parse_duration("s").is_err());
+        for (text, size) in [("64MiB", 64 << 20), ("512KiB", 512 << 10), ("1000", 1000)] {
+            assert_eq!(parse_size(text), Ok(size), "{text}");
+        }
+        assert!(parse_size("99999999999999999999GiB").is_err() && parse_size("1TB").is_err());
     }
 }

@@ -4,6 +4,7 @@
 mod action;
 #[cfg(feature = "cli")]
 mod args;
+mod connections;
 mod faults;
 mod request_log;
 mod server;
@@ -13,10 +14,12 @@ mod validate;
 pub use action::Action;
 #[cfg(feature = "cli")]
 pub use args::{MockArgs, run};
-pub use faults::{Fault, Faults};
-pub use request_log::{REDACTED, RecordedRequest};
-pub use server::{
-    MAX_LOGGED_REQUESTS, MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError,
+pub use connections::{
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, Limits,
 };
+pub use faults::{Fault, Faults};
+pub use request_log::{DEFAULT_LOG_BUDGET, LOGGED_BODY_BYTES, REDACTED, RecordedRequest};
+pub use server::{MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError};
 pub use store::{DEFAULT_TTL_MS, Seed, SeedError, SeedInstance, SeedOrg, SeedToken, demo};
 pub use validate::{MAX_GRANTS, is_losant_id};

@@ -20,28 +20,27 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::action::Action;
+use crate::connections::{Admission, Connections, Limits, TrackedStream};
 use crate::faults::{Fault, Faults, html_page};
-use crate::request_log::{RecordedRequest, redact_authorization};
+use crate::request_log::{
+    DEFAULT_LOG_BUDGET, LOGGED_BODY_BYTES, RecordedRequest, RequestLog, redact_authorization,
+};
 use crate::store::{Seed, SeedError, SeedToken, Store};
 use crate::validate;
 
 /// The path of the three actions, in axum's syntax.
 const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
 
-/// How many requests the log keeps; past that the oldest are forgotten, so a fake left running
-/// for days does not grow without bound.
-pub const MAX_LOGGED_REQUESTS: usize = 100_000;
-
 /// The largest request body the fake reads. A maximal `OrgRoleInfo` (2000 grants) is ~150 KiB.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 /// State shared by the handle and every connection.
-#[derive(Default)]
 struct Shared {
     store: Mutex<Store>,
     tokens: Mutex<BTreeMap<String, Vec<String>>>,
     faults: Mutex<BTreeMap<Action, Faults>>,
-    log: Mutex<std::collections::VecDeque<RecordedRequest>>,
+    log: Mutex<RequestLog>,
+    limits: Limits,
 }
 
 /// Locks `mutex`, shrugging off poisoning: every critical section here leaves the data whole.
@@ -57,14 +56,14 @@ pub enum StartError {
     /// The seed was refused.
     Seed(SeedError),
     /// The address could not be bound.
-    Bind(std::io::Error),
+    Bind(SocketAddr, std::io::Error),
 }
 
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StartError::Seed(e) => e.fmt(f),
-            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
         }
     }
 }
@@ -73,7 +72,7 @@ impl std::error::Error for StartError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             StartError::Seed(e) => Some(e),
-            StartError::Bind(e) => Some(e),
+            StartError::Bind(_, e) => Some(e),
         }
     }
 }
@@ -84,6 +83,8 @@ pub struct MockServerBuilder {
     seed: Seed,
     faults: BTreeMap<Action, Faults>,
     addr: SocketAddr,
+    limits: Limits,
+    log_budget: usize,
 }
 
 impl MockServerBuilder {
@@ -151,24 +152,52 @@ impl MockServerBuilder {
         self
     }
 
+    /// How long the fake waits for clients and how many connections it keeps open (see
+    /// [`Limits`] for the defaults).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// How many bytes the request log may hold ([`DEFAULT_LOG_BUDGET`] unless set); past it
+    /// the oldest requests are forgotten first.
+    pub fn log_budget(mut self, bytes: usize) -> Self {
+        self.log_budget = bytes;
+        self
+    }
+
     /// Binds, seeds and starts serving on the current tokio runtime.
     ///
     /// # Errors
     /// [`StartError::Seed`] for an invalid seed, [`StartError::Bind`] when the address is taken.
     pub async fn start(self) -> Result<MockServer, StartError> {
-        let shared = Arc::new(Shared::default());
-        lock(&shared.store)
-            .apply(&self.seed)
-            .map_err(StartError::Seed)?;
-        lock(&shared.tokens).extend(self.seed.tokens.into_iter().map(|t| (t.token, t.scopes)));
-        *lock(&shared.faults) = self.faults;
+        let mut store = Store::default();
+        store.apply(&self.seed).map_err(StartError::Seed)?;
+        let shared = Arc::new(Shared {
+            store: Mutex::new(store),
+            tokens: Mutex::new(
+                self.seed
+                    .tokens
+                    .into_iter()
+                    .map(|t| (t.token, t.scopes))
+                    .collect(),
+            ),
+            faults: Mutex::new(self.faults),
+            log: Mutex::new(RequestLog::new(self.log_budget)),
+            limits: self.limits,
+        });
 
-        let listener = TcpListener::bind(self.addr)
-            .await
-            .map_err(StartError::Bind)?;
-        let addr = listener.local_addr().map_err(StartError::Bind)?;
+        let bind = |e| StartError::Bind(self.addr, e);
+        let listener = TcpListener::bind(self.addr).await.map_err(bind)?;
+        let addr = listener.local_addr().map_err(bind)?;
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(serve(listener, router(Arc::clone(&shared)), stop));
+        let connections = Connections::new(self.limits);
+        let task = tokio::spawn(serve(
+            listener,
+            router(Arc::clone(&shared)),
+            stop,
+            connections,
+        ));
         Ok(MockServer {
             addr,
             shared,
@@ -217,6 +246,8 @@ impl MockServer {
             seed: Seed::default(),
             faults: BTreeMap::new(),
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            limits: Limits::default(),
+            log_budget: DEFAULT_LOG_BUDGET,
         }
     }
 
@@ -230,9 +261,16 @@ impl MockServer {
         self.addr
     }
 
-    /// Every request received so far, in arrival order (the last [`MAX_LOGGED_REQUESTS`]).
+    /// Every request received so far, in arrival order, as far as the log's budget reaches
+    /// back (see [`MockServerBuilder::log_budget`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.log).iter().cloned().collect()
+        lock(&self.shared.log).entries().cloned().collect()
+    }
+
+    /// The bytes the request log holds now, as it counts them against its budget (see
+    /// [`RecordedRequest::size`]).
+    pub fn log_bytes(&self) -> usize {
+        lock(&self.shared.log).bytes()
     }
 
     /// Forgets the requests received so far.
@@ -321,46 +359,108 @@ impl std::fmt::Display for ConnectionDropped {
 
 impl std::error::Error for ConnectionDropped {}
 
-/// Accepts connections until `stop` fires. Each connection is served by hyper directly rather
-/// than by `axum::serve`, because only there can a handler close a connection without
-/// answering (a service error makes hyper drop it).
-async fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>) {
+/// Accepts connections until `stop` fires, within the connection limit, and closes those that
+/// overstay their timeouts. Each connection is served by hyper directly rather than by
+/// `axum::serve`, because only there can a handler close a connection without answering (a
+/// service error makes hyper drop it).
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut stop: watch::Receiver<bool>,
+    connections: Arc<Connections>,
+) {
+    let mut check = tokio::time::interval(connections.check_interval());
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
-                // Out of file descriptors and the like: back off instead of spinning.
-                Err(_) => {
+                // Out of file descriptors and the like: say so, free one, and back off
+                // instead of spinning.
+                Err(e) => {
+                    connections.warn(format_args!(
+                        "cannot accept a connection ({e}); closing the longest idle one"
+                    ));
+                    connections.close_longest_idle();
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 }
             },
+            _ = check.tick() => {
+                connections.close_overdue();
+                continue;
+            }
             _ = stop.changed() => return,
         };
         let _ = stream.set_nodelay(true);
+        let (connection, registered) = match connections.admit() {
+            Admission::Serve(connection, registered) => (connection, registered),
+            Admission::Refuse => {
+                tokio::spawn(refuse(stream));
+                continue;
+            }
+        };
         let router = router.clone();
         let mut stop = stop.clone();
         tokio::spawn(async move {
+            let _registered = registered;
+            let tracked = Arc::clone(&connection);
             let service = hyper::service::service_fn(
                 move |request: hyper::Request<hyper::body::Incoming>| {
                     let router = router.clone();
+                    let connection = Arc::clone(&tracked);
                     async move {
+                        connection.request_started();
+                        let ends = RequestEnds(connection);
                         let Ok(response) = router.oneshot(request.map(Body::new)).await;
-                        match response.extensions().get::<DropConnection>() {
-                            Some(_) => Err(ConnectionDropped),
-                            None => Ok(response),
+                        if response.extensions().get::<DropConnection>().is_some() {
+                            return Err(ConnectionDropped);
                         }
+                        // The request ends when its answer's body is sent (or given up).
+                        Ok(response.map(|body| {
+                            Body::new(http_body_util::BodyExt::map_frame(body, move |frame| {
+                                let _ = &ends;
+                                frame
+                            }))
+                        }))
                     }
                 },
             );
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let io =
+                hyper_util::rt::TokioIo::new(TrackedStream::new(stream, Arc::clone(&connection)));
+            let serving = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
             tokio::select! {
-                _ = connection => {}
+                _ = serving => {}
                 _ = stop.changed() => {}
+                _ = connection.closed() => {}
             }
         });
     }
+}
+
+/// Marks a request of a connection as ended when dropped.
+struct RequestEnds(Arc<crate::connections::Connection>);
+
+impl Drop for RequestEnds {
+    fn drop(&mut self) {
+        self.0.request_ended();
+    }
+}
+
+/// Answers a connection over the limit with a 503 and closes it.
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+
+    let body = json!({
+        "type": "ServiceUnavailable",
+        "message": "the fake has reached its connection limit (--max-connections); retry shortly",
+    })
+    .to_string();
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
 }
 
 fn router(shared: Arc<Shared>) -> Router {
@@ -380,10 +480,22 @@ fn error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response
         .into_response()
 }
 
-/// Logs the request, body included, before anything can answer it.
+/// Logs the request before anything can answer it, reads its body within the body-read
+/// timeout, and refuses a body encoding it cannot read.
 async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_REQUEST_BODY).await;
+    let body = tokio::time::timeout(
+        shared.limits.body_read,
+        axum::body::to_bytes(body, MAX_REQUEST_BODY),
+    )
+    .await;
+    let read = match &body {
+        Ok(Ok(bytes)) => Some(bytes),
+        _ => None,
+    };
+    // Only the body of an authenticated request to a path the fake serves is kept: anything
+    // else is counted, so that junk cannot fill the log.
+    let keeps_body = is_invite_path(parts.uri.path()) && has_valid_token(&shared, &parts.headers);
     let entry = RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -404,29 +516,77 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
                 (name.as_str().to_owned(), value)
             })
             .collect(),
-        body: match &body {
-            Ok(bytes) if !bytes.is_empty() => Some(String::from_utf8_lossy(bytes).into_owned()),
+        body: match read {
+            Some(bytes) if keeps_body && !bytes.is_empty() => {
+                let kept = &bytes[..bytes.len().min(LOGGED_BODY_BYTES)];
+                Some(String::from_utf8_lossy(kept).into_owned())
+            }
             _ => None,
         },
+        body_len: read.map_or(0, Bytes::len),
     };
-    {
-        let mut log = lock(&shared.log);
-        if log.len() == MAX_LOGGED_REQUESTS {
-            log.pop_front();
+    lock(&shared.log).push(entry);
+    let bytes = match body {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PayloadTooLarge",
+                format!("request body is over {MAX_REQUEST_BODY} bytes"),
+            );
         }
-        log.push_back(entry);
-    }
-    match body {
-        Ok(bytes) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+        Err(_) => {
+            let mut answer = error(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                format!(
+                    "the request body did not arrive within {} ms",
+                    shared.limits.body_read.as_millis()
+                ),
+            );
+            answer
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return answer;
         }
-        Err(_) => error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PayloadTooLarge",
-            format!("request body is over {MAX_REQUEST_BODY} bytes"),
-        ),
+    };
+    if let Some(encoding) = parts.headers.get(header::CONTENT_ENCODING) {
+        let encoding = String::from_utf8_lossy(encoding.as_bytes())
+            .trim()
+            .to_owned();
+        if !encoding.eq_ignore_ascii_case("identity") {
+            return error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaType",
+                format!(
+                    "Content-Encoding {encoding:?} is not supported: send the body uncompressed"
+                ),
+            );
+        }
     }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Whether `path` has the shape of the invite route, `/instances/*/orgs/*/invites/*`.
+fn is_invite_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["", "instances", instance, "orgs", org, "invites", invite]
+            if !instance.is_empty() && !org.is_empty() && !invite.is_empty()
+    )
+}
+
+/// Whether the request carries a bearer token the fake knows.
+fn has_valid_token(shared: &Shared, headers: &HeaderMap) -> bool {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    token.is_some_and(|token| lock(&shared.tokens).contains_key(token))
 }
 
 async fn unknown_route(method: Method, uri: axum::http::Uri) -> Response {

@@ -149,3 +149,39 @@ fn bad_flags_and_seed_files_fail_with_a_message() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read seed file"));
 }
+
+/// Out of file descriptors, with every one held by an idle connection: the fake says so on
+/// stderr, closes the longest idle connection, and still answers.
+#[test]
+fn at_the_open_file_limit_the_fake_warns_and_still_answers() {
+    let stderr = std::env::temp_dir().join(format!("mock-fd-limit-{}.err", std::process::id()));
+    // `ulimit -n 48` in a real shell, then the binary in its place, with a connection limit
+    // above what the open-file limit allows, so `accept` itself fails.
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg(r#"ulimit -n 48 && exec "$0" --seed demo --max-connections 500 2>"$1""#)
+        .arg(env!("CARGO_BIN_EXE_losant-invites-mock"))
+        .arg(&stderr)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("bash starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = stdout.next().expect("a first line").expect("text");
+    let mut running = Running { child, stdout, url };
+    let addr = running.url.trim_start_matches("http://").to_owned();
+    let idle: Vec<std::net::TcpStream> = (0..80)
+        .filter_map(|_| std::net::TcpStream::connect(&addr).ok())
+        .collect();
+    assert!(idle.len() >= 48, "{} connections made", idle.len());
+    let (status, body) = get(
+        &invite_url(&running.url, demo::INVITE_ID),
+        demo::ADMIN_TOKEN,
+    );
+    assert_eq!((status, body["id"].as_str()), (200, Some(demo::INVITE_ID)));
+    // Stopped before its stderr is read, so all it said is there.
+    let _ = running.child.kill();
+    let _ = running.child.wait();
+    let said = std::fs::read_to_string(&stderr).unwrap_or_default();
+    let _ = std::fs::remove_file(&stderr);
+    assert!(said.contains("cannot accept a connection"), "{said}");
+}
