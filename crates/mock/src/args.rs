@@ -37,8 +37,9 @@ pub struct MockArgs {
 
     /// Script the next answers to ACTION, as ACTION=FAULT[,FAULT...]. A FAULT is `ok`,
     /// STATUS (`503`), STATUS:RETRY_AFTER_SECONDS (`429:2`), `html[:STATUS]`, `truncate`,
-    /// `drop` or `trickle[:MS_PER_BYTE]`. Once the script runs out, answers are normal.
-    /// Repeatable.
+    /// `drop`, `trickle[:MS_PER_BYTE]`, `huge[:BYTES]`, `bad-utf8`, `nested[:DEPTH]`,
+    /// `wrong-type`, `redirect:URL`, `http10`, `as:STATUS`, `acted-html[:STATUS]` or
+    /// `acted-drop`. Once the script runs out, answers are normal. Repeatable.
     #[arg(long = "fault", value_name = "ACTION=FAULTS", value_parser = parse_script)]
     pub scripts: Vec<(Vec<Action>, Vec<Fault>)>,
 
