@@ -74,6 +74,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     http_client: Option<reqwest::Client>,
     root_certificates: Vec<rustls_pki_types::CertificateDer<'static>>,
+    proxy: Proxy,
     /// The first bad text given to `add_root_certificate_pem`, reported by `build`.
     bad_certificate: Option<BuildError>,
 }
@@ -92,6 +93,7 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http_client: None,
             root_certificates: Vec::new(),
+            proxy: Proxy::Environment,
             bad_certificate: None,
         }
     }
@@ -111,6 +113,15 @@ impl std::fmt::Debug for ClientBuilder {
             .field(
                 "http_client",
                 &self.http_client.as_ref().map(|_| "caller's own"),
+            )
+            // A proxy URL may hold credentials: only which kind is shown.
+            .field(
+                "proxy",
+                &match self.proxy {
+                    Proxy::Environment => "from the environment",
+                    Proxy::None => "none",
+                    Proxy::Url(_) => "set",
+                },
             )
             .finish()
     }
@@ -195,6 +206,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through the proxy at `url`, such as `http://proxy.example:3128`
+    /// (credentials may go in the URL), instead of the one the environment names.
+    ///
+    /// An `https` request goes through the proxy inside a tunnel (`CONNECT`), so the proxy sees
+    /// the host, never the token. A loopback base URL bypasses every proxy, and a plain `http`
+    /// base URL elsewhere (allowed with [`allow_insecure_http`](Self::allow_insecure_http))
+    /// cannot use one: [`build`](Self::build) refuses it, because the proxy would read the
+    /// token in clear text.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Proxy::Url(url.into());
+        self
+    }
+
+    /// Sends every request directly, whatever proxy the environment names.
+    ///
+    /// Unless `proxy` or `no_proxy` is called, the proxy is the environment's: `HTTPS_PROXY`
+    /// (or `https_proxy`), else `ALL_PROXY` (or `all_proxy`), skipping the hosts `NO_PROXY`
+    /// (or `no_proxy`) lists, for `https` base URLs only.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = Proxy::None;
+        self
+    }
+
     /// Trusts the certificates of `pem` (one or more `-----BEGIN CERTIFICATE-----` blocks)
     /// beside the platform's trust store, for a Losant instance behind a private certificate
     /// authority. Applies to the builder's own HTTP client, whichever TLS feature the crate is
@@ -263,7 +297,12 @@ impl ClientBuilder {
         };
         let http = match self.http_client {
             Some(client) => client,
-            None => crate::tls::configure(reqwest::Client::builder(), self.root_certificates)?
+            None => self
+                .proxy
+                .configure(
+                    crate::tls::configure(reqwest::Client::builder(), self.root_certificates)?,
+                    &base_url,
+                )?
                 .timeout(self.request_timeout)
                 .connect_timeout(self.connect_timeout)
                 // Losant's API does not redirect; a redirect is reported, never followed.
@@ -277,6 +316,46 @@ impl ClientBuilder {
                 .map_err(|e| BuildError::Http(e.to_string()))?,
         };
         Ok(Client::new_with_client(&base_url, http, settings))
+    }
+}
+
+/// Which proxy the builder's own HTTP client goes through.
+#[derive(Clone)]
+enum Proxy {
+    /// The environment's (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), for `https` only.
+    Environment,
+    None,
+    Url(String),
+}
+
+impl Proxy {
+    /// Sets up `builder` to use this proxy for requests to `base_url`, which `build` checked.
+    fn configure(
+        &self,
+        builder: reqwest::ClientBuilder,
+        base_url: &str,
+    ) -> Result<reqwest::ClientBuilder, BuildError> {
+        let url = reqwest::Url::parse(base_url)
+            .map_err(|e| BuildError::InvalidBaseUrl(format!("{base_url:?}: {e}")))?;
+        // Plain http is allowed only because it stays on the host (loopback) or because the
+        // caller accepted clear text on the network; a proxy would read the token either way.
+        if url.scheme() == "http" {
+            return match self {
+                Proxy::Url(_) if !is_loopback(&url) => Err(BuildError::InvalidProxy(
+                    "a proxy would read the token in clear text over plain http; use an https base URL".into(),
+                )),
+                _ => Ok(builder.no_proxy()),
+            };
+        }
+        match self {
+            Proxy::Environment => Ok(builder),
+            Proxy::None => Ok(builder.no_proxy()),
+            Proxy::Url(proxy) => {
+                let proxy = reqwest::Proxy::all(proxy.as_str())
+                    .map_err(|e| BuildError::InvalidProxy(e.to_string()))?;
+                Ok(builder.proxy(proxy))
+            }
+        }
     }
 }
 
@@ -328,6 +407,8 @@ pub enum BuildError {
     Http(String),
     /// A root certificate given to the builder could not be read; the text says why.
     InvalidCertificate(String),
+    /// The proxy given to the builder cannot be used; the text says why.
+    InvalidProxy(String),
     /// The base URL is `https`, and the crate was built without a TLS feature
     /// (`rustls-ring`, `rustls-aws-lc-rs` or `native-tls`).
     NoTls,
@@ -348,6 +429,7 @@ impl std::fmt::Display for BuildError {
             }
             Self::Http(why) => write!(f, "the HTTP client could not be set up: {why}"),
             Self::InvalidCertificate(why) => write!(f, "invalid root certificate: {why}"),
+            Self::InvalidProxy(why) => write!(f, "invalid proxy: {why}"),
             Self::NoTls => f.write_str(
                 "the base URL is https, and losant-invites-client was built without TLS: \
                  enable its feature rustls-ring, rustls-aws-lc-rs or native-tls",
