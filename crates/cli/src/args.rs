@@ -1,86 +1,141 @@
 //! The command line: global options, the commands and their arguments.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use losant_invites_client::types;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use losant_invites_client::{LosantId, types};
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success
+  0  success, or nothing to do
   1  the API answered with an error (for bulk runs: at least one item did)
   2  usage error or invalid input; nothing was sent
-  3  transport failure or timeout (for bulk runs: the failed items all failed so)";
+  3  transport failure or timeout (for bulk runs: the failed items all failed so)
+  130  interrupted (Ctrl-C or SIGTERM); a bulk run reports what finished
+  141  stdout was closed (a pipe whose reader stopped)";
 
 /// Look up, resend and revoke Losant instance organization invites.
 ///
-/// Reads the token from --token or LOSANT_API_TOKEN and the API from --url or LOSANT_API_URL.
+/// Reads the token, the API's URL, the instance and the organization from flags or from
+/// LOSANT_API_TOKEN, LOSANT_API_URL, LOSANT_INSTANCE_ID and LOSANT_ORG_ID.
 /// `losant-invites mock --seed demo` starts a local fake Losant to try every command on.
 #[derive(Debug, Parser)]
 #[command(name = "losant-invites", version, after_help = EXIT_CODES)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
-impl Cli {
-    /// How loudly to trace: the `-v` count of the API command, 0 for the others.
-    pub fn verbosity(&self) -> u8 {
-        match &self.command {
-            Command::Get(targets) | Command::Delete(targets) => targets.global.verbose,
-            Command::Resend(resend) => resend.global.verbose,
-            Command::Mock(_) | Command::Completions { .. } => 0,
-        }
-    }
-}
-
-/// Options every API command takes.
-#[derive(Debug, Args)]
-pub struct Global {
+/// Options of every API command, accepted before or after the command's name: the command
+/// line holds them twice, and [`GlobalArgs::merged`] joins the two.
+#[derive(Debug, Default, Args)]
+pub struct GlobalArgs {
     /// Losant API token. Never echoed, logged or shown in errors.
-    #[arg(long, env = "LOSANT_API_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "LOSANT_API_TOKEN", hide_env_values = true, value_hint = ValueHint::Other)]
     pub token: Option<String>,
 
-    /// Base URL of the Losant API.
-    #[arg(long, env = "LOSANT_API_URL", default_value = losant_invites_client::DEFAULT_BASE_URL)]
-    pub url: String,
+    /// Base URL of the Losant API, such as that of a private instance [default:
+    /// https://api.losant.com].
+    #[arg(long, env = "LOSANT_API_URL", hide_env_values = true, value_hint = ValueHint::Url)]
+    pub url: Option<String>,
+
+    /// Allow a plain http:// URL whose host is not this machine: the token then crosses the
+    /// network in clear text.
+    #[arg(long)]
+    pub allow_insecure_http: bool,
 
     /// Domain scope of the request (rarely needed), sent as the `losantdomain` header.
-    #[arg(long)]
+    #[arg(long, value_hint = ValueHint::Other)]
     pub losantdomain: Option<String>,
 
-    /// Seconds one attempt may take, body included.
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub timeout: Option<std::time::Duration>,
+    /// How long one attempt may take, body included: `30s`, `500ms`, or seconds [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 
     /// Do not retry failed attempts.
     #[arg(long)]
     pub no_retry: bool,
 
-    /// How to print results: `text` for people, `json` for programs. Default: `text` on a
-    /// terminal, `json` otherwise.
+    /// How to print results: `text` for people, `json` for programs, `ndjson` for a JSON
+    /// object per line as each item finishes. Default: `text` on a terminal, `json` otherwise.
     #[arg(long, value_enum)]
     pub output: Option<Output>,
 
-    /// Trace requests on stderr: -v for each request, -vv for everything.
+    /// On stderr: -v one line per attempt (action, method, path, status, duration, attempt,
+    /// retry wait), -vv also headers (token redacted) and the start of each body.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// The options of an API command, wherever on the command line they were given.
+#[derive(Debug)]
+pub struct Global {
+    pub token: Option<String>,
+    pub url: String,
+    pub allow_insecure_http: bool,
+    pub losantdomain: Option<String>,
+    pub timeout: Duration,
+    pub no_retry: bool,
+    pub output: Option<Output>,
+    pub verbose: u8,
+}
+
+impl Cli {
+    /// The `-v` count, before and after the command's name.
+    pub fn verbosity(&self) -> u8 {
+        let after = match &self.command {
+            Command::Get(get) => get.global.verbose,
+            Command::Delete(delete) => delete.global.verbose,
+            Command::Resend(resend) => resend.global.verbose,
+            Command::Mock(_) | Command::Completions { .. } => 0,
+        };
+        self.global.verbose.saturating_add(after)
+    }
+}
+
+impl GlobalArgs {
+    /// These options (given before the command's name) joined with `after` (given after it),
+    /// which win where both say something.
+    pub fn merged(self, after: GlobalArgs) -> Global {
+        Global {
+            token: after.token.or(self.token),
+            url: after
+                .url
+                .or(self.url)
+                .unwrap_or_else(|| losant_invites_client::DEFAULT_BASE_URL.to_owned()),
+            allow_insecure_http: self.allow_insecure_http || after.allow_insecure_http,
+            losantdomain: after.losantdomain.or(self.losantdomain),
+            timeout: after
+                .timeout
+                .or(self.timeout)
+                .unwrap_or(losant_invites_client::DEFAULT_REQUEST_TIMEOUT),
+            no_retry: self.no_retry || after.no_retry,
+            output: after.output.or(self.output),
+            verbose: self.verbose.saturating_add(after.verbose),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
     Text,
     Json,
+    Ndjson,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Look invites up (instanceOrgInvite.get).
-    Get(Targets),
+    Get(Get),
     /// Revoke invites (instanceOrgInvite.delete).
-    Delete(Targets),
-    /// Resend an invite with new role info (instanceOrgInvite.resendInvite). Losant replaces it
-    /// by a new invite with a new ID.
+    Delete(Delete),
+    /// Resend invites with new role info (instanceOrgInvite.resendInvite). Losant replaces
+    /// each by a new invite with a new ID; the output shows old → new.
     Resend(Resend),
     /// Start a local fake Losant; its first line of output is its URL.
     Mock(losant_invites_mock::MockArgs),
@@ -91,101 +146,150 @@ pub enum Command {
     },
 }
 
-/// Which invites a `get` or `delete` acts on.
 #[derive(Debug, Args)]
-pub struct Targets {
+pub struct Get {
     #[command(flatten)]
-    pub global: Global,
-
+    pub global: GlobalArgs,
     #[command(flatten)]
     pub org: Org,
-
-    /// The invite.
-    #[arg(
-        long,
-        required_unless_present = "invite_ids_from",
-        conflicts_with = "invite_ids_from"
-    )]
-    pub invite_id: Option<String>,
-
-    /// Act on every invite ID in FILE (`-` for stdin), one per line; blank lines and lines
-    /// starting with `#` are skipped. Every ID is checked before anything is sent.
-    #[arg(long, value_name = "FILE")]
-    pub invite_ids_from: Option<PathBuf>,
-
-    /// How many requests of a bulk run may be in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
+    #[command(flatten)]
+    pub invites: Invites,
 }
 
-/// The organization an invite belongs to.
 #[derive(Debug, Args)]
-pub struct Org {
-    /// The instance.
+pub struct Delete {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    pub org: Org,
+    #[command(flatten)]
+    pub invites: Invites,
+
+    /// Count an invite that is already gone (404), or whose delete may have taken effect
+    /// although its answer was lost, as deleted. Re-running a half-done cleanup then
+    /// succeeds.
     #[arg(long)]
-    pub instance_id: String,
-    /// The organization.
-    #[arg(long)]
-    pub org_id: String,
+    pub ignore_missing: bool,
+
+    /// Do not ask for confirmation before a bulk delete on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("roles").required(true).multiple(true))]
 pub struct Resend {
     #[command(flatten)]
-    pub global: Global,
-
+    pub global: GlobalArgs,
     #[command(flatten)]
     pub org: Org,
-
-    /// The invite to resend.
-    #[arg(long)]
-    pub invite_id: String,
+    #[command(flatten)]
+    pub invites: Invites,
 
     /// The organization role.
-    #[arg(long, value_parser = parse_org_role, group = "roles")]
+    #[arg(long, value_name = "ROLE", group = "roles",
+          value_parser = role_parser::<types::OrgRole>())]
     pub role: Option<types::OrgRole>,
 
     /// A role on one application, as APPLICATION_ID=ROLE. Repeatable.
-    #[arg(long = "application-role", value_name = "ID=ROLE", value_parser = parse_grant, group = "roles")]
+    #[arg(long = "application-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          group = "roles", value_hint = ValueHint::Other)]
     pub application_roles: Vec<types::ResourceRoleGrant>,
 
     /// A role on one dashboard, as DASHBOARD_ID=ROLE. Repeatable.
-    #[arg(long = "dashboard-role", value_name = "ID=ROLE", value_parser = parse_grant, group = "roles")]
+    #[arg(long = "dashboard-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          group = "roles", value_hint = ValueHint::Other)]
     pub dashboard_roles: Vec<types::ResourceRoleGrant>,
 
     /// The whole role info as JSON, from FILE (`-` for stdin), instead of the role flags.
-    #[arg(long, value_name = "FILE", group = "roles", conflicts_with_all = ["role", "application_roles", "dashboard_roles"])]
+    #[arg(long, value_name = "FILE", group = "roles", value_hint = ValueHint::FilePath,
+          conflicts_with_all = ["role", "application_roles", "dashboard_roles"])]
     pub role_info: Option<PathBuf>,
 }
 
-fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
-    let seconds: f64 = text
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
-    std::time::Duration::try_from_secs_f64(seconds)
+/// The organization the invites belong to.
+#[derive(Debug, Args)]
+pub struct Org {
+    /// The instance.
+    #[arg(long, env = "LOSANT_INSTANCE_ID", hide_env_values = true, value_name = "ID",
+          value_parser = parse_id, value_hint = ValueHint::Other)]
+    pub instance_id: LosantId,
+
+    /// The organization.
+    #[arg(long, env = "LOSANT_ORG_ID", hide_env_values = true, value_name = "ID",
+          value_parser = parse_id, value_hint = ValueHint::Other)]
+    pub org_id: LosantId,
+}
+
+/// Which invites a command acts on: one, or every one of a list.
+#[derive(Debug, Args)]
+pub struct Invites {
+    /// The invite.
+    #[arg(long, value_name = "ID", value_parser = parse_id, value_hint = ValueHint::Other,
+          required_unless_present = "invite_ids_from", conflicts_with = "invite_ids_from")]
+    pub invite_id: Option<LosantId>,
+
+    /// Act on every invite ID in FILE (`-` for stdin), one per line; blank lines and lines
+    /// starting with `#` are skipped, a repeated ID is acted on once. Every ID is checked
+    /// before anything is sent.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub invite_ids_from: Option<PathBuf>,
+
+    /// How many requests of a bulk run may be in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Print what would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A duration as `30s`, `500ms`, `2m`, or a number of seconds (`1.5`).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let trimmed = text.trim();
+    let (number, scale) = if let Some(ms) = trimmed.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(s) = trimmed.strip_suffix('s') {
+        (s, 1.0)
+    } else if let Some(m) = trimmed.strip_suffix('m') {
+        (m, 60.0)
+    } else {
+        (trimmed, 1.0)
+    };
+    let invalid = || format!("{text:?} is not a duration such as 30s, 500ms or 1.5");
+    let number: f64 = number.trim().parse().map_err(|_| invalid())?;
+    Duration::try_from_secs_f64(number * scale)
         .ok()
         .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
+        .ok_or_else(invalid)
+}
+
+fn parse_id(text: &str) -> Result<LosantId, String> {
+    text.trim()
+        .parse()
+        .map_err(|e: losant_invites_client::InvalidLosantId| e.to_string())
 }
 
 /// The values an enum of the spec accepts, read from its JSON Schema.
-fn allowed_values<T: schemars::JsonSchema>() -> String {
+fn allowed_values<T: schemars::JsonSchema>() -> Vec<String> {
     let schema = schemars::schema_for!(T);
     let values = schema.schema.enum_values.unwrap_or_default();
     values
         .iter()
-        .filter_map(|v| v.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }
 
-fn parse_org_role(text: &str) -> Result<types::OrgRole, String> {
-    text.parse().map_err(|_| {
-        format!(
-            "unknown role {text:?}; expected one of {}",
-            allowed_values::<types::OrgRole>()
-        )
+/// A parser of a role enum of the spec that knows its values, for `--help` and for shell
+/// completion.
+fn role_parser<T>() -> impl TypedValueParser<Value = T>
+where
+    T: schemars::JsonSchema + std::str::FromStr + Clone + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(allowed_values::<T>()).try_map(|text: String| {
+        text.parse::<T>()
+            .map_err(|_| format!("unknown role {text:?}"))
     })
 }
 
@@ -193,13 +297,11 @@ fn parse_grant(text: &str) -> Result<types::ResourceRoleGrant, String> {
     let (id, role) = text
         .split_once('=')
         .ok_or_else(|| format!("{text:?} is not ID=ROLE"))?;
-    let resource_id = id
-        .parse()
-        .map_err(|_| format!("{id:?} is not a Losant ID (24 hexadecimal characters)"))?;
+    let resource_id = parse_id(id)?;
     let role = role.parse().map_err(|_| {
         format!(
             "unknown role {role:?}; expected one of {}",
-            allowed_values::<types::ResourceRole>()
+            allowed_values::<types::ResourceRole>().join(", ")
         )
     })?;
     Ok(types::ResourceRoleGrant { resource_id, role })
@@ -217,11 +319,6 @@ mod tests {
 
     #[test]
     fn role_errors_list_the_spec_s_values() {
-        let error = parse_org_role("owner").unwrap_err();
-        assert!(
-            error.contains("admin, edit, collaborate, view, none"),
-            "{error}"
-        );
         let error = parse_grant("575ec8687ae143cd83dc4a90=admin").unwrap_err();
         assert!(error.contains("collaborate, view, none"), "{error}");
         assert!(parse_grant("x=view").unwrap_err().contains("Losant ID"));
@@ -230,16 +327,76 @@ mod tests {
             parse_grant("575ec8687ae143cd83dc4a90=view").unwrap().role,
             types::ResourceRole::View
         );
+        assert_eq!(
+            allowed_values::<types::OrgRole>(),
+            ["admin", "edit", "collaborate", "view", "none"]
+        );
     }
 
     #[test]
-    fn timeouts_are_positive_seconds() {
-        assert_eq!(
-            parse_seconds("1.5").unwrap(),
-            std::time::Duration::from_millis(1500)
-        );
-        for bad in ["0", "-1", "soon", "NaN"] {
-            assert!(parse_seconds(bad).is_err(), "{bad}");
+    fn durations_take_units_or_seconds() {
+        for (text, expected) in [
+            ("30s", Duration::from_secs(30)),
+            ("500ms", Duration::from_millis(500)),
+            ("1.5", Duration::from_millis(1500)),
+            ("2m", Duration::from_secs(120)),
+        ] {
+            assert_eq!(parse_duration(text), Ok(expected), "{text}");
         }
+        for bad in ["0", "-1", "soon", "NaN", "5h", ""] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_default_timeout_is_the_client_s() {
+        let cli = Cli::parse_from([
+            "losant-invites",
+            "get",
+            "--instance-id",
+            "575ec8687ae143cd83dc4a95",
+            "--org-id",
+            "575ec8687ae143cd83dc4a97",
+            "--invite-id",
+            "575ec8687ae143cd83dc4a94",
+        ]);
+        let Command::Get(get) = cli.command else {
+            panic!("a get")
+        };
+        let global = cli.global.merged(get.global);
+        assert_eq!(
+            global.timeout,
+            losant_invites_client::DEFAULT_REQUEST_TIMEOUT
+        );
+        assert_eq!(global.url, losant_invites_client::DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn options_after_the_command_win_over_those_before() {
+        let cli = Cli::parse_from([
+            "losant-invites",
+            "-v",
+            "--timeout",
+            "5s",
+            "--output",
+            "text",
+            "delete",
+            "--instance-id",
+            "575ec8687ae143cd83dc4a95",
+            "--org-id",
+            "575ec8687ae143cd83dc4a97",
+            "--invite-id",
+            "575ec8687ae143cd83dc4a94",
+            "--timeout",
+            "500ms",
+            "-v",
+        ]);
+        let Command::Delete(delete) = cli.command else {
+            panic!("a delete")
+        };
+        let global = cli.global.merged(delete.global);
+        assert_eq!(global.timeout, Duration::from_millis(500));
+        assert_eq!(global.output, Some(Output::Text));
+        assert_eq!(global.verbose, 2);
     }
 }

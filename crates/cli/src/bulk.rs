@@ -1,22 +1,45 @@
-//! Bulk runs: invite IDs from a file, all checked up front, then sent with bounded concurrency,
-//! each outcome reported and the failures counted.
+//! Bulk runs: invite IDs from a file, all checked up front, repeats dropped, then sent with
+//! bounded concurrency; each outcome is reported as it finishes, and a summary at the end.
+//! SIGINT or SIGTERM stops a run from starting more requests: the ones in flight get a
+//! bounded time to finish, and the summary names the IDs that were not attempted.
 
+use std::collections::HashMap;
+use std::future::Future;
 use std::io::Read;
 use std::path::Path;
+use std::pin::pin;
+use std::time::Duration;
 
 use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use losant_invites_client::{Error, LosantId};
 use serde_json::{Value, json};
 
-use crate::exit::{Failure, Outcome};
-use crate::output::error_json;
+use crate::args::Output;
+use crate::exit::{Failure, INTERRUPTED, Outcome};
+use crate::output::{error_json, print_line, say, to_json, to_json_line};
 
-/// One ID of the file, with the line it stands on.
+/// One ID of the list, with the line it stands on.
 #[derive(Debug, PartialEq)]
 pub struct Listed {
     pub line: usize,
-    pub id: String,
+    pub id: LosantId,
+}
+
+/// A line whose ID an earlier line already holds.
+#[derive(Debug, PartialEq)]
+pub struct Repeat {
+    pub line: usize,
+    pub id: LosantId,
+    pub first_line: usize,
+}
+
+/// The IDs of a list, each once, and the lines that repeated one.
+#[derive(Debug, PartialEq)]
+pub struct List {
+    pub ids: Vec<Listed>,
+    pub repeats: Vec<Repeat>,
 }
 
 /// Reads FILE (or stdin for `-`), holding `what`.
@@ -31,22 +54,35 @@ pub fn read_source(path: &Path, what: &str) -> Result<String, Failure> {
     Ok(text)
 }
 
-/// The IDs of a list, blank lines and `#` comments skipped; every line that is not a Losant ID
-/// is reported, with its number, before anything is sent.
-pub fn parse_ids(text: &str) -> Result<Vec<Listed>, Failure> {
-    let mut ids = Vec::new();
+/// The IDs of a list, blank lines and `#` comments skipped, each ID once (IDs differing only
+/// in case are the same); every line that is not a Losant ID is reported, with its number,
+/// before anything is sent.
+pub fn parse_ids(text: &str) -> Result<List, Failure> {
+    let mut list = List {
+        ids: Vec::new(),
+        repeats: Vec::new(),
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut problems = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        let id = line.trim();
-        if id.is_empty() || id.starts_with('#') {
+        let text = line.trim();
+        if text.is_empty() || text.starts_with('#') {
             continue;
         }
-        match id.parse::<LosantId>() {
-            Ok(_) => ids.push(Listed {
-                line: index + 1,
-                id: id.to_owned(),
-            }),
-            Err(invalid) => problems.push(format!("line {}: {invalid}", index + 1)),
+        let line = index + 1;
+        match text.parse::<LosantId>() {
+            Ok(id) => match seen.get(&text.to_ascii_lowercase()) {
+                Some(&first_line) => list.repeats.push(Repeat {
+                    line,
+                    id,
+                    first_line,
+                }),
+                None => {
+                    seen.insert(text.to_ascii_lowercase(), line);
+                    list.ids.push(Listed { line, id });
+                }
+            },
+            Err(invalid) => problems.push(format!("line {line}: {invalid}")),
         }
     }
     if !problems.is_empty() {
@@ -55,97 +91,295 @@ pub fn parse_ids(text: &str) -> Result<Vec<Listed>, Failure> {
             problems.join("\n  ")
         )));
     }
-    if ids.is_empty() {
-        return Err(Failure::usage("the list holds no invite IDs"));
-    }
-    Ok(ids)
+    Ok(list)
 }
 
-/// What one item of a bulk run came to: the answer as JSON, or the failure.
-pub type ItemResult = Result<Value, Error>;
+/// What one finished item came to.
+pub enum Done {
+    /// The answer, as JSON, and the line a person reads.
+    Ok(Value, String),
+    /// Counted as done although it failed: `--ignore-missing` and an invite already gone.
+    AlreadyGone(Error),
+    Failed(Error),
+}
 
-/// Runs `act` on every ID with at most `concurrency` in flight, showing progress on a terminal
-/// and each outcome as it comes, then a summary.
-pub async fn run<F, Fut>(
-    ids: Vec<Listed>,
-    concurrency: usize,
-    json_output: bool,
-    verb: &str,
-    act: F,
-) -> Outcome
+/// How a bulk run reports and how long it lets requests in flight finish when interrupted.
+pub struct Plan {
+    pub output: Output,
+    pub concurrency: usize,
+    pub grace: Duration,
+}
+
+/// Runs `act` on every ID of `list` with at most `plan.concurrency` in flight, reporting each
+/// outcome as it finishes (text lines, or one JSON object per line for `ndjson`), then a
+/// summary (or, for `json`, everything in one document at the end).
+pub async fn run<F, Fut>(list: List, plan: Plan, act: F) -> Outcome
 where
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = ItemResult>,
+    F: Fn(LosantId) -> Fut,
+    Fut: Future<Output = Done>,
 {
-    let bar = ProgressBar::with_draw_target(Some(ids.len() as u64), ProgressDrawTarget::stderr());
+    let bar =
+        ProgressBar::with_draw_target(Some(list.ids.len() as u64), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
         bar.set_style(style);
     }
-    let mut results: Vec<Option<ItemResult>> = ids.iter().map(|_| None).collect();
-    let mut outcomes = futures_util::stream::iter(ids.iter().enumerate())
-        .map(|(index, listed)| {
+    let mut report = Report::new(plan.output, list.ids.len());
+    for repeat in &list.repeats {
+        report.repeat(repeat);
+    }
+
+    let mut interrupted = pin!(interrupted());
+    let mut pending = list.ids.iter().enumerate();
+    let mut in_flight = FuturesUnordered::new();
+    let mut next = pending.next();
+    let mut deadline: Option<tokio::time::Instant> = None;
+    let mut started = vec![false; list.ids.len()];
+    loop {
+        while deadline.is_none() && in_flight.len() < plan.concurrency {
+            let Some((index, listed)) = next else { break };
+            started[index] = true;
             let work = act(listed.id.clone());
-            async move { (index, work.await) }
-        })
-        .buffer_unordered(concurrency);
-    while let Some((index, result)) = outcomes.next().await {
-        if !json_output {
-            let id = &ids[index].id;
-            let line = match &result {
-                Ok(_) => format!("ok    {id} {verb}"),
-                Err(error) => format!("FAIL  {id} {error}"),
-            };
-            bar.suspend(|| println!("{line}"));
+            in_flight.push(async move { (index, work.await) });
+            next = pending.next();
         }
-        bar.inc(1);
-        results[index] = Some(result);
+        if in_flight.is_empty() {
+            break;
+        }
+        let grace_over = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            Some((index, done)) = in_flight.next() => {
+                bar.suspend(|| report.finished(index, &list.ids[index], done));
+                bar.inc(1);
+            }
+            () = &mut interrupted, if deadline.is_none() => {
+                deadline = Some(tokio::time::Instant::now() + plan.grace);
+                bar.suspend(|| say(format!(
+                    "interrupted: finishing the {} requests in flight (at most {} s), starting no more",
+                    in_flight.len(),
+                    plan.grace.as_secs_f32()
+                )));
+            }
+            () = grace_over => break,
+        }
     }
     bar.finish_and_clear();
-
-    let results: Vec<ItemResult> = results.into_iter().flatten().collect();
-    let failures: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-    let summary = json!({ "total": results.len(), "succeeded": results.len() - failures.len(), "failed": failures.len() });
-    if json_output {
-        let items: Vec<Value> = ids
+    let left = |was_started: bool| -> Vec<&LosantId> {
+        list.ids
             .iter()
-            .zip(&results)
-            .map(|(listed, result)| match result {
-                Ok(answer) => json!({ "inviteId": listed.id, "line": listed.line, "ok": true, "answer": answer }),
-                Err(error) => json!({ "inviteId": listed.id, "line": listed.line, "ok": false, "error": error_json(error) }),
-            })
-            .collect();
-        let document = json!({ "results": items, "summary": summary });
-        println!("{}", crate::output::to_json(&document));
-    } else {
-        println!(
-            "{} of {} succeeded, {} failed",
-            summary["succeeded"], summary["total"], summary["failed"]
+            .enumerate()
+            .filter(|(index, _)| started[*index] == was_started && !report.has_finished(*index))
+            .map(|(_, listed)| &listed.id)
+            .collect()
+    };
+    let (not_attempted, unanswered) = (left(false), left(true));
+    report.summary(deadline.is_some(), &not_attempted, &unanswered)
+}
+
+/// Resolves on the first SIGINT or SIGTERM.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The outcomes of a run, printed as they come and summed up at the end.
+struct Report {
+    output: Output,
+    /// `json` prints everything at the end: the items so far.
+    items: Vec<Value>,
+    /// Which items of the list have finished, by index.
+    finished: Vec<bool>,
+    succeeded: usize,
+    already_gone: usize,
+    failures: Vec<Error>,
+    repeats: usize,
+}
+
+impl Report {
+    fn new(output: Output, items: usize) -> Self {
+        Self {
+            output,
+            items: Vec::new(),
+            finished: vec![false; items],
+            succeeded: 0,
+            already_gone: 0,
+            failures: Vec::new(),
+            repeats: 0,
+        }
+    }
+
+    fn emit(&mut self, item: Value, text: String) {
+        match self.output {
+            Output::Text => print_line(text),
+            Output::Ndjson => print_line(to_json_line(&item)),
+            Output::Json => self.items.push(item),
+        }
+    }
+
+    fn repeat(&mut self, repeat: &Repeat) {
+        self.repeats += 1;
+        self.emit(
+            json!({ "inviteId": repeat.id, "line": repeat.line, "ok": true, "repeatOf": repeat.first_line }),
+            format!(
+                "skip  {} (line {} repeats line {})",
+                repeat.id, repeat.line, repeat.first_line
+            ),
         );
     }
-    Outcome::of_failures(&failures)
+
+    fn finished(&mut self, index: usize, listed: &Listed, done: Done) {
+        self.finished[index] = true;
+        let (item, text) = match done {
+            Done::Ok(answer, text) => {
+                self.succeeded += 1;
+                (
+                    json!({ "inviteId": listed.id, "line": listed.line, "ok": true, "answer": answer }),
+                    format!("ok    {text}"),
+                )
+            }
+            Done::AlreadyGone(error) => {
+                self.already_gone += 1;
+                let text = format!("ok    {} already gone ({error})", listed.id);
+                (
+                    json!({ "inviteId": listed.id, "line": listed.line, "ok": true, "alreadyGone": true, "error": error_json(&error) }),
+                    text,
+                )
+            }
+            Done::Failed(error) => {
+                let item = json!({ "inviteId": listed.id, "line": listed.line, "ok": false, "error": error_json(&error) });
+                let text = format!("FAIL  {} {error}", listed.id);
+                self.failures.push(error);
+                (item, text)
+            }
+        };
+        self.emit(item, text);
+    }
+
+    fn has_finished(&self, index: usize) -> bool {
+        self.finished[index]
+    }
+
+    /// Sums the run up; `not_attempted` were never sent, `unanswered` were sent and gave no
+    /// answer within the grace time after an interrupt, so they may have taken effect.
+    fn summary(
+        self,
+        interrupted: bool,
+        not_attempted: &[&LosantId],
+        unanswered: &[&LosantId],
+    ) -> Outcome {
+        let total = self.finished.len();
+        let failed = self.failures.len();
+        let mut summary = json!({
+            "total": total,
+            "succeeded": self.succeeded + self.already_gone,
+            "failed": failed,
+        });
+        if self.already_gone > 0 {
+            summary["alreadyGone"] = json!(self.already_gone);
+        }
+        if self.repeats > 0 {
+            summary["repeats"] = json!(self.repeats);
+        }
+        if interrupted {
+            summary["interrupted"] = json!(true);
+            summary["notAttempted"] = json!(not_attempted);
+            summary["unanswered"] = json!(unanswered);
+        }
+        match self.output {
+            Output::Json => print_line(to_json(
+                &json!({ "results": self.items, "summary": summary }),
+            )),
+            Output::Ndjson => print_line(to_json_line(&json!({ "summary": summary }))),
+            Output::Text => {
+                let done = if total == 0 {
+                    "nothing to do: the list holds no invite IDs".to_owned()
+                } else {
+                    format!(
+                        "{} of {total} succeeded, {failed} failed",
+                        self.succeeded + self.already_gone
+                    )
+                };
+                print_line(done);
+                if interrupted {
+                    let listed = |ids: &[&LosantId]| {
+                        ids.iter().map(|id| format!(" {id}")).collect::<String>()
+                    };
+                    print_line(format!(
+                        "interrupted: {} not attempted{}",
+                        not_attempted.len(),
+                        listed(not_attempted)
+                    ));
+                    if !unanswered.is_empty() {
+                        print_line(format!(
+                            "sent but unanswered, may have taken effect: {}{}",
+                            unanswered.len(),
+                            listed(unanswered)
+                        ));
+                    }
+                }
+            }
+        }
+        if interrupted {
+            return Outcome(INTERRUPTED);
+        }
+        let failures: Vec<&Error> = self.failures.iter().collect();
+        Outcome::of_failures(&failures)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn id(text: &str) -> LosantId {
+        text.parse().unwrap()
+    }
+
     #[test]
-    fn lists_skip_blanks_and_comments_and_keep_line_numbers() {
-        let text =
-            "# pending invites\n575ec8687ae143cd83dc4a94\n\n  575EC8687AE143CD83DC4A98  \n# done\n";
-        let ids = parse_ids(text).unwrap();
+    fn lists_skip_blanks_comments_and_repeats_and_keep_line_numbers() {
+        let text = "# pending invites\n575ec8687ae143cd83dc4a94\n\n  575EC8687AE143CD83DC4A98  \n# done\n575ec8687ae143cd83dc4a98\n";
+        let list = parse_ids(text).unwrap();
         assert_eq!(
-            ids,
+            list.ids,
             [
                 Listed {
                     line: 2,
-                    id: "575ec8687ae143cd83dc4a94".into()
+                    id: id("575ec8687ae143cd83dc4a94")
                 },
                 Listed {
                     line: 4,
-                    id: "575EC8687AE143CD83DC4A98".into()
+                    id: id("575EC8687AE143CD83DC4A98")
                 }
             ]
+        );
+        assert_eq!(
+            list.repeats,
+            [Repeat {
+                line: 6,
+                id: id("575ec8687ae143cd83dc4a98"),
+                first_line: 4
+            }]
         );
     }
 
@@ -165,6 +399,7 @@ mod tests {
             "{}",
             failure.message
         );
-        assert!(parse_ids("# nothing\n\n").is_err());
+        let empty = parse_ids("# nothing\n\n").unwrap();
+        assert!(empty.ids.is_empty() && empty.repeats.is_empty());
     }
 }

@@ -1,21 +1,22 @@
-//! Running a parsed command line: build the client, act, print.
+//! Running a parsed command line: build the client, act on one invite or a list, print.
 
-use std::io::IsTerminal;
+use std::future::Future;
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
-use clap::CommandFactory;
-use std::future::Future;
+use losant_invites_client::{BuildError, Client, Error, LosantId, types};
+use serde_json::{Value, json};
 
-use losant_invites_client::{Client, ResponseValue, types};
-
-use crate::args::{Cli, Command, Global, Output, Resend, Targets};
-use crate::bulk;
+use crate::args::{Cli, Command, Delete, Get, Global, Invites, Org, Output, Resend};
+use crate::bulk::{self, Done, List, Plan};
 use crate::exit::{Failure, Outcome};
-use crate::output::{invite_text, to_json};
+use crate::output::{invite_text, print_line, say, to_json, to_json_line};
+use crate::verbose::excerpt;
 
 /// Runs `cli` to its end, or to the failure that stopped it.
 pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
-    match cli.command {
+    let Cli { global, command } = cli;
+    match command {
         Command::Mock(args) => {
             losant_invites_mock::run(args)
                 .await
@@ -23,160 +24,369 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
             Ok(Outcome::SUCCESS)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "losant-invites",
-                &mut std::io::stdout(),
-            );
+            crate::completions::print(shell);
             Ok(Outcome::SUCCESS)
         }
-        Command::Get(targets) => get(targets).await,
-        Command::Delete(targets) => delete(targets).await,
-        Command::Resend(resend) => resend_invite(resend).await,
+        Command::Get(mut get) => {
+            let global = global.merged(std::mem::take(&mut get.global));
+            get_invites(&global, get).await
+        }
+        Command::Delete(mut delete) => {
+            let global = global.merged(std::mem::take(&mut delete.global));
+            delete_invites(&global, delete).await
+        }
+        Command::Resend(mut resend) => {
+            let global = global.merged(std::mem::take(&mut resend.global));
+            resend_invites(&global, resend).await
+        }
     }
 }
 
-fn json_output(global: &Global) -> bool {
+fn output(global: &Global) -> Output {
     match global.output {
-        Some(output) => output == Output::Json,
-        None => !std::io::stdout().is_terminal(),
+        Some(output) => output,
+        None if std::io::stdout().is_terminal() => Output::Text,
+        None => Output::Json,
     }
 }
 
+/// The client the options describe, or why not, in the command line's words.
 fn client(global: &Global) -> Result<Client, Failure> {
-    let token = global
-        .token
-        .clone()
-        .ok_or_else(|| Failure::usage("no API token: pass --token or set LOSANT_API_TOKEN"))?;
-    let mut builder = Client::builder().token(token).base_url(global.url.clone());
-    if let Some(timeout) = global.timeout {
-        builder = builder.request_timeout(timeout);
-    }
+    let token = global.token.clone().unwrap_or_default();
+    let mut builder = Client::builder()
+        .token(token)
+        .base_url(global.url.clone())
+        .allow_insecure_http(global.allow_insecure_http)
+        .request_timeout(global.timeout);
     if global.no_retry {
         builder = builder.no_retry();
     }
-    builder.build().map_err(|e| Failure::usage(e.to_string()))
+    builder.build().map_err(|e| build_failure(global, e))
 }
 
-async fn get(targets: Targets) -> Result<Outcome, Failure> {
-    let client = client(&targets.global)?;
-    let send = |invite_id: String| {
-        let request = client
-            .instance_org_invite_get()
-            .instance_id(targets.org.instance_id.as_str())
-            .org_id(targets.org.org_id.as_str())
-            .invite_id(invite_id);
-        let request = match &targets.global.losantdomain {
-            Some(domain) => request.losantdomain(domain.clone()),
-            None => request,
-        };
-        async move { request.send().await.map(ResponseValue::into_inner) }
-    };
-    act_on_targets(&targets, "found", send, |_, invite| invite_text(invite)).await
-}
-
-async fn delete(targets: Targets) -> Result<Outcome, Failure> {
-    let client = client(&targets.global)?;
-    let send = |invite_id: String| {
-        let request = client
-            .instance_org_invite_delete()
-            .instance_id(targets.org.instance_id.as_str())
-            .org_id(targets.org.org_id.as_str())
-            .invite_id(invite_id);
-        let request = match &targets.global.losantdomain {
-            Some(domain) => request.losantdomain(domain.clone()),
-            None => request,
-        };
-        async move { request.send().await.map(ResponseValue::into_inner) }
-    };
-    act_on_targets(&targets, "deleted", send, |id, _| {
-        format!("deleted invite {id}")
+fn build_failure(global: &Global, error: BuildError) -> Failure {
+    let url = &global.url;
+    Failure::usage(match error {
+        BuildError::MissingToken => "no API token: pass --token or set LOSANT_API_TOKEN".to_owned(),
+        BuildError::InvalidToken => {
+            "the API token holds characters a header cannot carry (a line break?)".to_owned()
+        }
+        BuildError::InvalidBaseUrl(_) if !url.contains("://") => format!(
+            "--url {url:?} has no scheme: did you mean https://{url}, or http://{url} for this machine?"
+        ),
+        BuildError::InvalidBaseUrl(why) if why.contains("clear text") => format!(
+            "--url {url:?}: plain http sends the token in clear text; use https, or add --allow-insecure-http"
+        ),
+        BuildError::InvalidBaseUrl(why) => format!("--url: invalid base URL {why}"),
+        other => other.to_string(),
     })
-    .await
 }
 
-/// Runs an action on the targets: the one `--invite-id`, or every ID of `--invite-ids-from`.
-/// `text` renders a single answer for a person.
-async fn act_on_targets<T, Fut>(
-    targets: &Targets,
-    verb: &str,
-    send: impl Fn(String) -> Fut,
-    text: impl Fn(&str, &T) -> String,
+/// The invites a command acts on.
+enum Selected {
+    One(LosantId),
+    Many(List, bool),
+}
+
+fn selected(invites: &Invites) -> Result<Selected, Failure> {
+    match (&invites.invite_id, &invites.invite_ids_from) {
+        (Some(id), _) => Ok(Selected::One(id.clone())),
+        (None, Some(path)) => {
+            let list = bulk::parse_ids(&bulk::read_source(path, "invite IDs")?)?;
+            Ok(Selected::Many(list, path == Path::new("-")))
+        }
+        (None, None) => Err(Failure::usage("give --invite-id or --invite-ids-from")),
+    }
+}
+
+fn plan(global: &Global, invites: &Invites) -> Plan {
+    Plan {
+        output: output(global),
+        concurrency: invites.concurrency.into(),
+        grace: global.timeout,
+    }
+}
+
+/// With `-vv`, the start of an answer's body on stderr.
+fn trace_answer(global: &Global, answer: &Value) {
+    if global.verbose >= 2 {
+        say(format!("  < body {}", excerpt(&to_json_line(answer))));
+    }
+}
+
+/// `--dry-run`: what would be sent, and nothing sent.
+fn dry_run(
+    global: &Global,
+    org: &Org,
+    method: &str,
+    ids: &[LosantId],
+    body: Option<&types::OrgRoleInfo>,
+) -> Outcome {
+    let base = global.url.trim_end_matches('/');
+    let requests: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            json!({
+                "method": method,
+                "url": format!("{base}/instances/{}/orgs/{}/invites/{id}", org.instance_id, org.org_id),
+                "body": body,
+            })
+        })
+        .collect();
+    match output(global) {
+        Output::Text => {
+            for request in &requests {
+                let body = match body {
+                    Some(body) => format!(" {}", to_json_line(body)),
+                    None => String::new(),
+                };
+                print_line(format!(
+                    "would send {} {}{body}",
+                    request["method"].as_str().unwrap_or_default(),
+                    request["url"].as_str().unwrap_or_default()
+                ));
+            }
+            print_line(format!("dry run: {} requests, none sent", requests.len()));
+        }
+        Output::Json => print_line(to_json(&json!({ "dryRun": true, "requests": requests }))),
+        Output::Ndjson => {
+            for request in &requests {
+                print_line(to_json_line(request));
+            }
+        }
+    }
+    Outcome::SUCCESS
+}
+
+fn ids(selected: &Selected) -> Vec<LosantId> {
+    match selected {
+        Selected::One(id) => vec![id.clone()],
+        Selected::Many(list, _) => list.ids.iter().map(|listed| listed.id.clone()).collect(),
+    }
+}
+
+/// Runs `act` on the one invite or on the list; `show` prints a single answer.
+async fn act_on<T, Fut>(
+    global: &Global,
+    invites: &Invites,
+    selected: Selected,
+    act: impl Fn(LosantId) -> Fut,
+    show: impl Fn(&LosantId, &T) -> String,
+    done: impl Fn(&LosantId, &T) -> String,
+    already_gone: impl Fn(&Error) -> bool,
 ) -> Result<Outcome, Failure>
 where
     T: serde::Serialize,
-    Fut: Future<Output = Result<T, losant_invites_client::Error>>,
+    Fut: Future<Output = Result<T, Error>>,
 {
-    let json = json_output(&targets.global);
-    match &targets.invite_ids_from {
-        Some(path) => {
-            let ids = bulk::parse_ids(&bulk::read_source(path, "invite IDs")?)?;
-            let act = |id: String| {
-                let sent = send(id);
+    match selected {
+        Selected::One(id) => match act(id.clone()).await {
+            Ok(answer) => {
+                let value = serde_json::to_value(&answer).unwrap_or_default();
+                trace_answer(global, &value);
+                match output(global) {
+                    Output::Text => print_line(show(&id, &answer)),
+                    Output::Json => print_line(to_json(&value)),
+                    Output::Ndjson => print_line(to_json_line(&value)),
+                }
+                Ok(Outcome::SUCCESS)
+            }
+            Err(error) if already_gone(&error) => {
+                print_line(match output(global) {
+                    Output::Text => format!("invite {id} already gone ({error})"),
+                    _ => to_json_line(&json!({ "inviteId": id, "alreadyGone": true })),
+                });
+                Ok(Outcome::SUCCESS)
+            }
+            Err(error) => Err(error.into()),
+        },
+        Selected::Many(list, _) => {
+            let plan = plan(global, invites);
+            let act = |id: LosantId| {
+                let sent = act(id.clone());
+                let done = &done;
+                let already_gone = &already_gone;
                 async move {
-                    sent.await
-                        .map(|answer| serde_json::to_value(answer).unwrap_or_default())
+                    match sent.await {
+                        Ok(answer) => {
+                            let text = done(&id, &answer);
+                            let value = serde_json::to_value(&answer).unwrap_or_default();
+                            trace_answer(global, &value);
+                            Done::Ok(value, text)
+                        }
+                        Err(error) if already_gone(&error) => Done::AlreadyGone(error),
+                        Err(error) => Done::Failed(error),
+                    }
                 }
             };
-            Ok(bulk::run(ids, targets.concurrency.into(), json, verb, act).await)
-        }
-        None => {
-            let id = targets.invite_id.clone().unwrap_or_default();
-            let answer = send(id.clone()).await?;
-            println!(
-                "{}",
-                if json {
-                    to_json(&answer)
-                } else {
-                    text(&id, &answer)
-                }
-            );
-            Ok(Outcome::SUCCESS)
+            Ok(bulk::run(list, plan, act).await)
         }
     }
 }
 
-async fn resend_invite(args: Resend) -> Result<Outcome, Failure> {
-    let global = &args.global;
-    let role_info = match &args.role_info {
+async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
+    let selected = selected(&get.invites)?;
+    let client = client(global)?;
+    if get.invites.dry_run {
+        return Ok(dry_run(global, &get.org, "GET", &ids(&selected), None));
+    }
+    let send = |id: LosantId| {
+        let mut request = client
+            .instance_org_invite_get()
+            .instance_id(&get.org.instance_id)
+            .org_id(&get.org.org_id)
+            .invite_id(id);
+        if let Some(domain) = &global.losantdomain {
+            request = request.losantdomain(domain.clone());
+        }
+        async move { request.send().await.map(|answer| answer.into_inner()) }
+    };
+    act_on(
+        global,
+        &get.invites,
+        selected,
+        send,
+        |_, invite| invite_text(invite),
+        |id, _| format!("{id} found"),
+        |_| false,
+    )
+    .await
+}
+
+async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Failure> {
+    let selected = selected(&delete.invites)?;
+    let client = client(global)?;
+    if delete.invites.dry_run {
+        return Ok(dry_run(
+            global,
+            &delete.org,
+            "DELETE",
+            &ids(&selected),
+            None,
+        ));
+    }
+    if let Selected::Many(list, from_stdin) = &selected
+        && !delete.yes
+        && !list.ids.is_empty()
+        && !from_stdin
+        && !confirmed(&format!(
+            "delete {} invites of organization {}?",
+            list.ids.len(),
+            delete.org.org_id
+        ))
+    {
+        say("cancelled: nothing was deleted");
+        return Ok(Outcome::SUCCESS);
+    }
+    let send = |id: LosantId| {
+        let mut request = client
+            .instance_org_invite_delete()
+            .instance_id(&delete.org.instance_id)
+            .org_id(&delete.org.org_id)
+            .invite_id(id);
+        if let Some(domain) = &global.losantdomain {
+            request = request.losantdomain(domain.clone());
+        }
+        async move { request.send().await.map(|answer| answer.into_inner()) }
+    };
+    let ignore_missing = delete.ignore_missing;
+    act_on(
+        global,
+        &delete.invites,
+        selected,
+        send,
+        |id, _: &types::Success| format!("deleted invite {id}"),
+        |id, _| format!("{id} deleted"),
+        |error| ignore_missing && (error.is_not_found() || error.may_have_taken_effect()),
+    )
+    .await
+}
+
+/// On a terminal, asks `question` on stderr and reads the answer; anything but yes is no.
+/// Without a terminal nobody can answer, and nothing is asked.
+fn confirmed(question: &str) -> bool {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return true;
+    }
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("{question} [y/N] ").as_bytes(),
+    );
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Failure> {
+    let role_info = match &resend.role_info {
         Some(path) => read_role_info(path)?,
         // A flag not given sends no list; an empty list can be sent from a --role-info file.
         None => types::OrgRoleInfo {
-            role: args.role,
-            application_roles: Some(args.application_roles)
+            role: resend.role,
+            application_roles: Some(resend.application_roles.clone())
                 .filter(|grants| !grants.is_empty())
                 .map(Into::into),
-            dashboard_roles: Some(args.dashboard_roles)
+            dashboard_roles: Some(resend.dashboard_roles.clone())
                 .filter(|grants| !grants.is_empty())
                 .map(Into::into),
         },
     };
+    let selected = selected(&resend.invites)?;
     let client = client(global)?;
-    let mut request = client
-        .instance_org_invite_resend_invite()
-        .instance_id(args.org.instance_id.as_str())
-        .org_id(args.org.org_id.as_str())
-        .invite_id(args.invite_id.as_str())
-        .body(role_info);
-    if let Some(domain) = &global.losantdomain {
-        request = request.losantdomain(domain.clone());
+    if resend.invites.dry_run {
+        return Ok(dry_run(
+            global,
+            &resend.org,
+            "POST",
+            &ids(&selected),
+            Some(&role_info),
+        ));
     }
-    let invite = request.send().await?.into_inner();
-    println!(
-        "{}",
-        if json_output(global) {
-            to_json(&invite)
-        } else {
-            invite_text(&invite)
+    let send = |id: LosantId| {
+        let mut request = client
+            .instance_org_invite_resend_invite()
+            .instance_id(&resend.org.instance_id)
+            .org_id(&resend.org.org_id)
+            .invite_id(id)
+            .body(role_info.clone());
+        if let Some(domain) = &global.losantdomain {
+            request = request.losantdomain(domain.clone());
         }
-    );
-    Ok(Outcome::SUCCESS)
+        async move { request.send().await.map(|answer| answer.into_inner()) }
+    };
+    let new_id = |invite: &types::OrgInvite| {
+        invite
+            .id
+            .as_ref()
+            .map_or_else(|| "?".to_owned(), ToString::to_string)
+    };
+    act_on(
+        global,
+        &resend.invites,
+        selected,
+        send,
+        |old, invite| {
+            format!(
+                "resent invite {old} → {}\n{}",
+                new_id(invite),
+                invite_text(invite)
+            )
+        },
+        |old, invite| format!("{old} → {}", new_id(invite)),
+        |_| false,
+    )
+    .await
 }
 
 /// The role info of `--role-info`: JSON that must match the spec's `OrgRoleInfo` exactly.
 fn read_role_info(path: &Path) -> Result<types::OrgRoleInfo, Failure> {
     let text = bulk::read_source(path, "role info")?;
-    serde_json::from_str(&text)
-        .map_err(|e| Failure::usage(format!("invalid role info in {}: {e}", path.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::usage(format!(
+            "--role-info {}: invalid role info: {e}",
+            path.display()
+        ))
+    })
 }

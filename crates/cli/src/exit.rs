@@ -10,6 +10,10 @@ pub const API_ERROR: u8 = 1;
 pub const USAGE: u8 = 2;
 /// Transport failure or timeout.
 pub const TRANSPORT: u8 = 3;
+/// Interrupted by SIGINT or SIGTERM: 128 + SIGINT, as shells report it.
+pub const INTERRUPTED: u8 = 130;
+/// Stdout was closed: 128 + SIGPIPE, as shells report a program a pipe stopped.
+pub const BROKEN_PIPE: u8 = 141;
 
 /// How a command ended when it ran to its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

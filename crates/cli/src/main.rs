@@ -3,8 +3,10 @@
 mod args;
 mod bulk;
 mod commands;
+mod completions;
 mod exit;
 mod output;
+mod verbose;
 
 use std::process::ExitCode;
 
@@ -12,7 +14,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    init_tracing(cli.verbosity());
+    verbose::init(cli.verbosity());
     // One thread is plenty for a few concurrent requests and keeps start-up quick.
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -20,30 +22,15 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("losant-invites: cannot start: {e}");
+            output::say(format!("losant-invites: cannot start: {e}"));
             return ExitCode::from(exit::TRANSPORT);
         }
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(outcome) => outcome.into(),
         Err(failure) => {
-            eprintln!("losant-invites: {}", failure.message);
+            output::say(format!("losant-invites: {}", failure.message));
             ExitCode::from(failure.code)
         }
     }
-}
-
-/// Traces to stderr: `-v` shows each request, `-vv` everything. The client never puts the
-/// token in a trace.
-fn init_tracing(verbosity: u8) {
-    let level = match verbosity {
-        0 => return,
-        1 => tracing_subscriber::filter::LevelFilter::INFO,
-        _ => tracing_subscriber::filter::LevelFilter::TRACE,
-    };
-    tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
 }

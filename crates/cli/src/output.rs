@@ -1,7 +1,34 @@
-//! How results look: lines for people on a terminal, stable JSON for programs.
+//! How results look: lines for people on a terminal, stable JSON for programs; and how
+//! they reach stdout and stderr.
+
+use std::fmt::Display;
+use std::io::Write;
 
 use losant_invites_client::{Error, ErrorKind, types};
 use serde_json::{Value, json};
+
+use crate::exit::BROKEN_PIPE;
+
+/// Prints `text` and a newline on stdout. When stdout is closed (`… | head -1`), the program
+/// ends at once, quietly, with the status a shell gives a program a pipe stopped.
+pub fn print_line(text: impl Display) {
+    print_bytes(format!("{text}\n").as_bytes());
+}
+
+/// Prints bytes on stdout, as [`print_line`] does lines.
+pub fn print_bytes(bytes: &[u8]) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(BROKEN_PIPE.into());
+    }
+}
+
+/// Prints `text` and a newline on stderr; nobody reading it is no reason to stop.
+pub fn say(text: impl Display) {
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
 
 /// The invite for a person: one field a line.
 pub fn invite_text(invite: &types::OrgInvite) -> String {
@@ -79,6 +106,11 @@ pub fn error_json(error: &Error) -> Value {
 /// Pretty JSON of anything the client decoded; it was decoded from JSON, so it encodes back.
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// JSON of `value` on one line, for `--output ndjson`.
+pub fn to_json_line<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 /// When an invite expires: its date plus its time to live.

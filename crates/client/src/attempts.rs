@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::ClientInfo;
 use reqwest::{Method, Request, Response};
-use tracing::Instrument;
+use tracing::{Instrument, Level};
 
 use crate::Client;
 use crate::call;
@@ -42,12 +42,22 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
         "losant_invites_client::request",
         action = call::action(),
         method = %request.method(),
+        path = request.url().path(),
         attempt,
         status = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
-    // Timing is only worth a clock read when someone is listening.
-    let sent = (!span.is_disabled()).then(Instant::now);
+    // Timing (and the copies the event below needs) only when someone is listening.
+    let sent = (!span.is_disabled()).then(|| {
+        (
+            Instant::now(),
+            request.method().clone(),
+            request.url().path().to_owned(),
+        )
+    });
+    if tracing::enabled!(target: WIRE, Level::TRACE) {
+        trace_request(&request);
+    }
     let result = client
         .client()
         .execute(request)
@@ -55,10 +65,41 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
         .await
         .map(|response| capped(response, client.inner().max_response_bytes));
     let status = result.as_ref().ok().map(Response::status);
-    if let Some(sent) = sent {
-        span.record("duration_ms", sent.elapsed().as_millis() as u64);
+    if let Some((sent, method, path)) = sent {
+        let duration_ms = sent.elapsed().as_millis() as u64;
+        span.record("duration_ms", duration_ms);
         if let Some(status) = status {
             span.record("status", status.as_u16());
+        }
+        // One event per attempt, whole in itself: what a command line's `-v` prints.
+        let action = call::action();
+        let _entered = span.enter();
+        match &result {
+            Ok(response) => {
+                tracing::info!(
+                    action,
+                    %method,
+                    path,
+                    attempt,
+                    status = response.status().as_u16(),
+                    duration_ms,
+                    "attempt answered"
+                );
+                tracing::trace!(
+                    target: WIRE,
+                    headers = %shown_headers(response.headers()),
+                    "answer headers"
+                );
+            }
+            Err(error) => tracing::info!(
+                action,
+                %method,
+                path,
+                attempt,
+                duration_ms,
+                error = %error,
+                "attempt failed"
+            ),
         }
     }
     let outcome_unknown = match &result {
@@ -73,6 +114,47 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
         outcome_unknown,
     });
     result
+}
+
+/// The target of the traces that show what goes over the wire: headers (the token
+/// redacted) and the start of each request body, at `trace` level.
+const WIRE: &str = "losant_invites_client::wire";
+
+/// How much of a request body a trace shows.
+const TRACED_BODY_BYTES: usize = 300;
+
+fn trace_request(request: &Request) {
+    let body = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .map(|bytes| {
+            String::from_utf8_lossy(&bytes[..bytes.len().min(TRACED_BODY_BYTES)]).into_owned()
+        });
+    tracing::trace!(
+        target: WIRE,
+        url = %request.url(),
+        headers = %shown_headers(request.headers()),
+        body = body.as_deref().unwrap_or(""),
+        "request"
+    );
+}
+
+/// Headers on one line, `name: value; …`, with credentials redacted.
+fn shown_headers(headers: &reqwest::header::HeaderMap) -> String {
+    let mut shown = String::new();
+    for (name, value) in headers {
+        if !shown.is_empty() {
+            shown.push_str("; ");
+        }
+        shown.push_str(name.as_str());
+        shown.push_str(": ");
+        if value.is_sensitive() || name == reqwest::header::AUTHORIZATION {
+            shown.push_str("[redacted]");
+        } else {
+            shown.push_str(&String::from_utf8_lossy(value.as_bytes()));
+        }
+    }
+    shown
 }
 
 /// A gateway's answer in Losant's place: it may have passed the request on and lost the

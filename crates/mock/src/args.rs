@@ -245,10 +245,52 @@ pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
     }
     let _ = stdout.flush();
     drop(stdout);
-    let _ = writeln!(std::io::stderr(), "serving; press Ctrl-C to stop");
-    tokio::signal::ctrl_c().await?;
+    let pid = std::process::id();
+    let how_to_stop = if ctrl_c_reaches_us() {
+        "press Ctrl-C to stop".to_owned()
+    } else {
+        format!("stop it with `kill {pid}`")
+    };
+    let _ = writeln!(std::io::stderr(), "serving (pid {pid}); {how_to_stop}");
+    stopped().await;
     server.shutdown().await;
     Ok(())
+}
+
+/// Resolves on the first SIGINT or SIGTERM.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Whether Ctrl-C on a terminal reaches this process: its terminal's foreground process
+/// group is its own. Not so for a job started in the background (`&`) or without a terminal.
+fn ctrl_c_reaches_us() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let stderr = std::io::stderr();
+        if !std::io::IsTerminal::is_terminal(&stderr) {
+            return false;
+        }
+        // SAFETY: both calls only read the process's and the terminal's state.
+        let (foreground, own) = unsafe { (libc::tcgetpgrp(stderr.as_raw_fd()), libc::getpgrp()) };
+        foreground == own
+    }
+    #[cfg(not(unix))]
+    {
+        std::io::IsTerminal::is_terminal(&std::io::stderr())
+    }
 }
 
 #[cfg(test)]
