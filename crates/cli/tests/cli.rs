@@ -617,3 +617,412 @@ fn the_mock_command_serves_the_demo_end_to_end() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout_json(&output)["id"], demo::INVITE_ID);
 }
+
+/// A list of `n` invites the fake holds, as IDs one a line.
+fn seeded_invites(fake: &Fake, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let id = format!("6a5ec8687ae143cd83dc{i:04x}");
+            fake.server
+                .insert_invite(
+                    demo::INSTANCE_ID,
+                    demo::ORG_ID,
+                    json!({"id": id, "email": format!("bulk{i}@example.com"), "role": "view"}),
+                )
+                .unwrap();
+            id
+        })
+        .collect()
+}
+
+fn ndjson(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+#[test]
+fn global_options_work_before_the_command_and_v_prints_each_attempt() {
+    let fake = Fake::start();
+    fake.server.script(
+        Action::Get,
+        [Fault::Status {
+            status: 503,
+            retry_after: None,
+        }],
+    );
+    let mut all = vec!["-v", "--output", "text", "get"];
+    all.extend(ORG);
+    all.extend(["--invite-id", INVITES[0]]);
+    let output = fake.run(&all);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let lines: Vec<String> = stderr(&output).lines().map(str::to_owned).collect();
+    let path = format!(
+        "/instances/{}/orgs/{}/invites/{}",
+        demo::INSTANCE_ID,
+        demo::ORG_ID,
+        INVITES[0]
+    );
+    assert!(
+        lines[0].starts_with(&format!("instanceOrgInvite.get GET {path} → 503 in "))
+            && lines[0].ends_with(" ms (attempt 1)"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("  retrying in ") && lines[1].ends_with(" ms (attempt 2 next)"),
+        "{lines:?}"
+    );
+    assert!(lines[2].contains("→ 200 in "), "{lines:?}");
+    assert_eq!(lines.len(), 3, "no headers at -v: {lines:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("email        user0@example.com"));
+}
+
+#[test]
+fn the_instance_and_org_come_from_the_environment_too() {
+    let fake = Fake::start();
+    let output = fake
+        .cli()
+        .env("LOSANT_INSTANCE_ID", demo::INSTANCE_ID)
+        .env("LOSANT_ORG_ID", demo::ORG_ID)
+        .args(["get", "--invite-id", INVITES[0]])
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout_json(&output)["id"], INVITES[0]);
+    let help = String::from_utf8(fake.run(&["get", "--help"]).stdout).unwrap();
+    for shown in [
+        "[env: LOSANT_INSTANCE_ID]",
+        "[env: LOSANT_ORG_ID]",
+        "[env: LOSANT_API_URL]",
+        "[default: 30s]",
+    ] {
+        assert!(help.contains(shown), "{shown}: {help}");
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_every_command_quietly_with_141() {
+    let fake = Fake::start();
+    let list: String = seeded_invites(&fake, 200).join("\n");
+    let commands: Vec<(Vec<&str>, Option<&str>)> = vec![
+        (args("get", &["--invite-id", INVITES[0]]), None),
+        (vec!["completions", "zsh"], None),
+        (
+            args("get", &["--invite-ids-from", "-", "--output", "ndjson"]),
+            Some(list.as_str()),
+        ),
+    ];
+    for (arguments, stdin) in commands {
+        let mut child = fake
+            .cli()
+            .args(&arguments)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the command prints anything.
+        drop(child.stdout.take());
+        let mut input = child.stdin.take().unwrap();
+        let _ = input.write_all(stdin.unwrap_or("").as_bytes());
+        drop(input);
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(code(&output), 141, "{arguments:?}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("panicked"),
+            "{arguments:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn an_interrupted_bulk_delete_reports_everything_the_fake_deleted() {
+    let fake = Fake::start();
+    let ids = seeded_invites(&fake, 60);
+    fake.server
+        .set_latency(Action::Delete, std::time::Duration::from_millis(100));
+    let mut child = fake
+        .cli()
+        .args(args(
+            "delete",
+            &[
+                "--invite-ids-from",
+                "-",
+                "--concurrency",
+                "4",
+                "--output",
+                "ndjson",
+            ],
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(ids.join("\n").as_bytes()).unwrap();
+    }
+    // Once some deletes are done, Ctrl-C, as a person at the terminal would.
+    while ids.iter().filter(|id| !fake.exists(id)).count() < 8 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 130, "{}", stderr(&output));
+    let lines = ndjson(&output);
+    let (summary, items) = lines.split_last().unwrap();
+    let summary = &summary["summary"];
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    let reported: Vec<&str> = items
+        .iter()
+        .filter(|item| item["ok"] == true)
+        .map(|item| item["inviteId"].as_str().unwrap())
+        .collect();
+    let deleted: Vec<&String> = ids.iter().filter(|id| !fake.exists(id)).collect();
+    for id in &deleted {
+        assert!(
+            reported.contains(&id.as_str()),
+            "{id} was deleted but not reported"
+        );
+    }
+    let not_attempted = summary["notAttempted"].as_array().unwrap();
+    assert!(!not_attempted.is_empty(), "{summary}");
+    assert_eq!(
+        items.len() + not_attempted.len() + summary["unanswered"].as_array().unwrap().len(),
+        ids.len()
+    );
+    for id in not_attempted {
+        assert!(fake.exists(id.as_str().unwrap()), "{id} was not attempted");
+    }
+    assert!(
+        stderr(&output).contains("interrupted"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bulk_runs_fit_automation() {
+    let fake = Fake::start();
+    // An empty list is nothing to do.
+    let empty = fake.run_with_stdin(
+        &args("delete", &["--invite-ids-from", "-", "--output", "text"]),
+        "# nothing today\n",
+    );
+    assert_eq!(code(&empty), 0, "{}", stderr(&empty));
+    assert!(String::from_utf8_lossy(&empty.stdout).contains("nothing to do"));
+
+    // A repeated ID is acted on once, and the repeat reported.
+    let ids = seeded_invites(&fake, 2);
+    let list = format!("{}\n{}\n{}\n", ids[0], ids[1], ids[0].to_uppercase());
+    let output = fake.run_with_stdin(&args("delete", &["--invite-ids-from", "-"]), &list);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let document = stdout_json(&output);
+    assert_eq!(document["summary"]["repeats"], 1, "{document}");
+    assert!(
+        document["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|item| item["repeatOf"] == 1)
+    );
+    let deletes = fake
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count();
+    assert_eq!(deletes, 2);
+
+    // Re-running the half-done cleanup with --ignore-missing succeeds.
+    let again = fake.run_with_stdin(
+        &args("delete", &["--invite-ids-from", "-", "--ignore-missing"]),
+        &list,
+    );
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(stdout_json(&again)["summary"]["alreadyGone"], 2);
+
+    // A bad --instance-id is refused once, before anything is sent.
+    let sent = fake.sent();
+    let refused = fake.run_with_stdin(
+        &[
+            "delete",
+            "--instance-id",
+            "nope",
+            "--org-id",
+            demo::ORG_ID,
+            "--invite-ids-from",
+            "-",
+        ],
+        &list,
+    );
+    assert_eq!(code(&refused), 2);
+    let naming = stderr(&refused)
+        .lines()
+        .filter(|line| line.contains("nope"))
+        .count();
+    assert_eq!(naming, 1, "one refusal: {}", stderr(&refused));
+    assert_eq!(fake.sent(), sent);
+
+    // --dry-run sends nothing.
+    let dry = fake.run_with_stdin(
+        &args(
+            "resend",
+            &[
+                "--invite-ids-from",
+                "-",
+                "--role",
+                "view",
+                "--dry-run",
+                "--output",
+                "text",
+            ],
+        ),
+        &format!("{}\n{}\n", INVITES[0], INVITES[1]),
+    );
+    assert_eq!(code(&dry), 0, "{}", stderr(&dry));
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        text.contains(&format!("would send POST {}", fake.server.url())),
+        "{text}"
+    );
+    assert!(text.contains(r#"{"role":"view"}"#), "{text}");
+    assert_eq!(fake.sent(), sent);
+
+    // Bulk resend, one set of roles for all, old → new.
+    let resent = fake.run_with_stdin(
+        &args(
+            "resend",
+            &[
+                "--invite-ids-from",
+                "-",
+                "--role",
+                "edit",
+                "--output",
+                "text",
+            ],
+        ),
+        &format!("{}\n{}\n", INVITES[0], INVITES[1]),
+    );
+    assert_eq!(code(&resent), 0, "{}", stderr(&resent));
+    let text = String::from_utf8_lossy(&resent.stdout);
+    assert_eq!(text.matches(" → ").count(), 2, "{text}");
+    assert!(text.contains(&format!("ok    {} → ", INVITES[0])), "{text}");
+    assert!(!fake.exists(INVITES[0]) && !fake.exists(INVITES[1]));
+}
+
+#[test]
+fn a_bulk_delete_on_a_terminal_asks_first() {
+    let fake = Fake::start();
+    let ids = seeded_invites(&fake, 3);
+    let list = std::env::temp_dir().join(format!("bulk-delete-{}.txt", std::process::id()));
+    std::fs::write(&list, ids.join("\n")).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("losant-invites");
+    let command = format!(
+        "{} delete --instance-id {} --org-id {} --invite-ids-from {}",
+        binary.display(),
+        demo::INSTANCE_ID,
+        demo::ORG_ID,
+        list.display()
+    );
+    // `script` runs the command on a pseudo-terminal, fed by our stdin.
+    let on_terminal = |answer: &str| {
+        let mut script = Command::new("script");
+        script
+            .args(["-qec", &command, "/dev/null"])
+            .env("LOSANT_API_URL", fake.server.url())
+            .env("LOSANT_API_TOKEN", TOKEN)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut running = script.spawn().unwrap();
+        running
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answer.as_bytes())
+            .unwrap();
+        running.wait_with_output().unwrap()
+    };
+    let declined = on_terminal("n\n");
+    let shown = String::from_utf8_lossy(&declined.stdout).into_owned();
+    assert!(
+        shown.contains("delete 3 invites of organization"),
+        "{shown}"
+    );
+    assert!(shown.contains("cancelled"), "{shown}");
+    assert!(ids.iter().all(|id| fake.exists(id)), "nothing was deleted");
+
+    let accepted = on_terminal("y\n");
+    let shown = String::from_utf8_lossy(&accepted.stdout).into_owned();
+    assert!(shown.contains("3 of 3 succeeded"), "{shown}");
+    assert!(ids.iter().all(|id| !fake.exists(id)));
+    let _ = std::fs::remove_file(list);
+}
+
+#[test]
+fn messages_speak_the_command_line_s_words() {
+    let fake = Fake::start();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--invite-id", "123"],
+            r#"invalid value '123' for '--invite-id <ID>': "123" is not a Losant ID"#,
+        ),
+        (
+            &["--invite-id", INVITES[0], "--url", "127.0.0.1:8080"],
+            "did you mean https://127.0.0.1:8080, or http://127.0.0.1:8080",
+        ),
+        (
+            &["--invite-id", INVITES[0], "--url", "http://api.losant.com"],
+            "add --allow-insecure-http",
+        ),
+        (
+            &["--invite-id", INVITES[0], "--timeout", "soon"],
+            "is not a duration such as 30s, 500ms or 1.5",
+        ),
+    ];
+    for (rest, says) in cases {
+        let output = fake.run(&args("get", rest));
+        assert_eq!(code(&output), 2, "{rest:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(says),
+            "{rest:?}: {}",
+            stderr(&output)
+        );
+    }
+    let empty_token = fake
+        .cli()
+        .env("LOSANT_API_TOKEN", "")
+        .args(args("get", &["--invite-id", INVITES[0]]))
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&empty_token).contains("no API token: pass --token or set LOSANT_API_TOKEN"),
+        "{}",
+        stderr(&empty_token)
+    );
+    let quick = fake.run(&args(
+        "get",
+        &["--invite-id", INVITES[0], "--timeout", "5s"],
+    ));
+    assert_eq!(code(&quick), 0, "{}", stderr(&quick));
+    assert_eq!(fake.sent(), 1);
+
+    // The fake names the address it cannot take, and without a terminal does not offer Ctrl-C.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let taken = fake.run(&["mock", "--port", &port]);
+    assert_eq!(code(&taken), 2);
+    assert!(
+        stderr(&taken).contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{}",
+        stderr(&taken)
+    );
+}

@@ -6,9 +6,12 @@
 //! ```
 //!
 //! With `LOSANT_API_TOKEN`, `LOSANT_INSTANCE_ID`, `LOSANT_ORG_ID` and `LOSANT_INVITE_ID` set, it
-//! runs a single, read-only `get` against the real API instead.
+//! runs a single, read-only `get` against the real API instead: Losant's public API, or the
+//! one `LOSANT_API_URL` names (a private instance). These are the variables the
+//! `losant-invites` command line reads, read the same way: an empty one counts as unset.
 
 use std::env;
+use std::process::ExitCode;
 
 use losant_invites_client::{Client, types};
 use losant_invites_mock::{MockServer, Seed, demo};
@@ -16,24 +19,40 @@ use losant_invites_mock::{MockServer, Seed, demo};
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
-async fn main() -> Result<()> {
-    match env::var("LOSANT_API_TOKEN") {
-        Ok(token) => against_losant(token).await,
-        Err(_) => against_the_fake().await,
+async fn main() -> ExitCode {
+    let run = match setting("LOSANT_API_TOKEN") {
+        Some(token) => against_losant(token).await,
+        None => against_the_fake().await,
+    };
+    match run {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("quickstart: {error}");
+            ExitCode::FAILURE
+        }
     }
+}
+
+/// The environment variable `name`, unless it is unset or empty.
+fn setting(name: &str) -> Option<String> {
+    env::var(name).ok().filter(|value| !value.trim().is_empty())
 }
 
 /// A read-only `get` on a real invite: nothing on the account changes.
 async fn against_losant(token: String) -> Result<()> {
     let var = |name: &str| {
-        env::var(name).map_err(|_| format!("LOSANT_API_TOKEN is set, so {name} must be too"))
+        setting(name).ok_or_else(|| format!("LOSANT_API_TOKEN is set, so {name} must be too"))
     };
     let (instance, org, invite) = (
         var("LOSANT_INSTANCE_ID")?,
         var("LOSANT_ORG_ID")?,
         var("LOSANT_INVITE_ID")?,
     );
-    let client = Client::builder().token(token).build()?;
+    let mut builder = Client::builder().token(token);
+    if let Some(url) = setting("LOSANT_API_URL") {
+        builder = builder.base_url(url);
+    }
+    let client = builder.build()?;
     println!("Reading one invite from {} (read-only)", client.base_url());
     let found = client
         .instance_org_invite_get()

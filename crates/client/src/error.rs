@@ -5,6 +5,9 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
+/// The shortest token scrubbed from errors, in characters.
+const MIN_SCRUBBED_CHARS: usize = 6;
+
 /// The longest excerpt of an undecodable body kept in an error, in characters.
 const EXCERPT_CHARS: usize = 160;
 
@@ -145,6 +148,13 @@ impl Error {
     /// replaced first, so an echo of the token cannot leak, then each part folded onto one
     /// line and cut short. Every error passes through here before it reaches a user.
     pub(crate) fn finish(mut self, secret: &str) -> Self {
+        // A secret of a few characters cannot be told from ordinary words: scrubbing the
+        // token `t` would rewrite every `t` of the message. Losant's tokens are long.
+        let secret = if secret.chars().count() < MIN_SCRUBBED_CHARS {
+            ""
+        } else {
+            secret
+        };
         let limits = [
             (&mut self.error_type, EXCERPT_CHARS),
             (&mut self.message, 4 * EXCERPT_CHARS),
@@ -487,6 +497,14 @@ mod tests {
         assert!(text.contains("it may have taken effect"), "{text}");
         assert!(text.contains("old ID answers 404"), "{text}");
         assert!(!text.contains('\n'));
+    }
+
+    #[test]
+    fn a_token_too_short_to_tell_from_words_leaves_the_message_alone() {
+        let error = Error::new("instanceOrgInvite.get", ErrorKind::InvalidInput)
+            .with_detail("invite_id: \"bad\" is not a Losant ID")
+            .finish("t");
+        assert!(error.to_string().contains("is not a Losant ID"), "{error}");
     }
 
     #[test]

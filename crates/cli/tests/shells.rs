@@ -1,0 +1,244 @@
+//! `losant-invites` in real shells: what bash, zsh and fish complete for a few partial command
+//! lines, and the README's walkthrough and install line run as they stand. `.ci/run` installs
+//! the shells from Debian's packages when they are missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The directory of the built `losant-invites`, to put first on `PATH`.
+fn bin_dir() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("losant-invites")
+        .parent()
+        .expect("a directory")
+        .to_owned()
+}
+
+fn path_with_bin() -> String {
+    format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// A fresh directory for one test, as a new user's home or working directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("losant-invites-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `shell -c script` in `dir` with the built binary on `PATH` and `HOME` at `dir`,
+/// killing it after a minute.
+fn run_in(shell: &str, script: &str, dir: &Path) -> Output {
+    let mut child = Command::new(shell)
+        .args(["-c", script])
+        .current_dir(dir)
+        .env("PATH", path_with_bin())
+        .env("HOME", dir)
+        .env_remove("LOSANT_API_URL")
+        .env_remove("LOSANT_API_TOKEN")
+        .env_remove("LOSANT_INSTANCE_ID")
+        .env_remove("LOSANT_ORG_ID")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{shell} is not installed ({e}); .ci/run installs it"));
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The README's code block after the HTML comment that starts with `marker`.
+fn readme_block(marker: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let after = &readme[readme.find(marker).expect("the marker is in README.md")..];
+    let start = after.find("```sh\n").expect("a sh block") + "```sh\n".len();
+    let end = after[start..].find("```").expect("the block ends");
+    after[start..start + end].to_owned()
+}
+
+/// What bash's completion of the real script offers for `words`, the cursor on the last.
+fn bash_offers(words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        "source <(losant-invites completions bash)\n\
+         COMP_WORDS=({words}); COMP_CWORD={cword}\n\
+         complete -p losant-invites >/dev/null || exit 7\n\
+         _losant_invites losant-invites \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        words = quoted.join(" "),
+        cword = words.len() - 1
+    );
+    let dir = scratch("bash");
+    let output = run_in("bash", &script, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn bash_completes_commands_options_and_values() {
+    assert!(bash_offers(&["losant-invites", "de"]).contains(&"delete".to_owned()));
+    let options = bash_offers(&["losant-invites", "get", "--o"]);
+    assert!(
+        options.contains(&"--output".to_owned()) && options.contains(&"--org-id".to_owned()),
+        "{options:?}"
+    );
+    let roles = bash_offers(&["losant-invites", "resend", "--role", ""]);
+    assert_eq!(roles, ["admin", "edit", "collaborate", "view", "none"]);
+    let outputs = bash_offers(&["losant-invites", "get", "--output", ""]);
+    assert_eq!(outputs, ["text", "json", "ndjson"]);
+}
+
+/// What fish offers for `line` in a directory holding `ids.txt`.
+fn fish_offers(line: &str) -> Vec<String> {
+    let dir = scratch("fish");
+    std::fs::write(dir.join("ids.txt"), "").unwrap();
+    let script =
+        format!("losant-invites completions fish | source; complete --do-complete '{line}'");
+    let output = run_in("fish", &script, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+        .lines()
+        .map(|line| line.split('\t').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn fish_completes_options_values_and_files_only_where_a_file_is_wanted() {
+    let options = fish_offers("losant-invites get --o");
+    assert!(
+        options.contains(&"--output".to_owned()) && options.contains(&"--org-id".to_owned()),
+        "{options:?}"
+    );
+    let mut roles = fish_offers("losant-invites resend --role ");
+    roles.sort();
+    assert_eq!(roles, ["admin", "collaborate", "edit", "none", "view"]);
+    assert_eq!(
+        fish_offers("losant-invites get --invite-ids-from ids"),
+        ["ids.txt"]
+    );
+    assert!(
+        fish_offers("losant-invites get --instance-id ").is_empty(),
+        "an ID is not a file"
+    );
+}
+
+/// Drives an interactive zsh in a pseudo-terminal (`zpty`), types `$1` and Tab, and prints
+/// every match completion adds, one per line, as `HIT:match`.
+const ZSH_OFFERS: &str = r#"
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z 'PROMPT= RPROMPT= PS2='
+zpty -w z 'autoload -U compinit && compinit -u'
+zpty -w z 'source <(losant-invites completions zsh)'
+zpty -w z 'compadd () { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi; typeset -a hits; builtin compadd -A hits "$@"; local h; for h in $hits; do print -r -- "HIT:$h" >/dev/tty; done; builtin compadd "$@"; }'
+zpty -w z 'print -- READY'
+zpty -r z line '*READY*'
+zpty -n -w z "$1"$'\t'
+zpty -w z $'\C-u'
+zpty -w z 'print -- DONE'
+zpty -r z out '*DONE*'
+print -r -- "$out"
+zpty -d z
+"#;
+
+fn zsh_offers(line: &str) -> Vec<String> {
+    let dir = scratch("zsh");
+    std::fs::write(dir.join("ids.txt"), "").unwrap();
+    std::fs::write(dir.join("offers.zsh"), ZSH_OFFERS).unwrap();
+    let output = Command::new("zsh")
+        .args(["-f", "offers.zsh", line])
+        .current_dir(&dir)
+        .env("PATH", path_with_bin())
+        .env("HOME", &dir)
+        .output()
+        .expect("zsh is installed; .ci/run installs it");
+    // A hit may follow the echoed command line on the same line: split on the marker.
+    let mut hits: Vec<String> = text(&output.stdout)
+        .split("HIT:")
+        .skip(1)
+        .filter_map(|rest| rest.lines().next())
+        .map(|hit| hit.trim_end_matches('\r').to_owned())
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    hits.sort();
+    hits.dedup();
+    hits
+}
+
+#[test]
+fn zsh_completes_options_values_and_files_only_where_a_file_is_wanted() {
+    let options = zsh_offers("losant-invites get --o");
+    assert!(
+        options.contains(&"--output".to_owned()) && options.contains(&"--org-id".to_owned()),
+        "{options:?}"
+    );
+    assert_eq!(
+        zsh_offers("losant-invites resend --role "),
+        ["admin", "collaborate", "edit", "none", "view"]
+    );
+    assert!(
+        zsh_offers("losant-invites get --invite-ids-from ").contains(&"ids.txt".to_owned()),
+        "a file is wanted here"
+    );
+    assert!(
+        !zsh_offers("losant-invites get --instance-id ").contains(&"ids.txt".to_owned()),
+        "an ID is not a file"
+    );
+}
+
+#[test]
+fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
+    let walkthrough = readme_block("<!-- walkthrough:");
+    for shell in ["bash", "zsh"] {
+        let dir = scratch(&format!("walkthrough-{shell}"));
+        let output = run_in(shell, &walkthrough, &dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert!(output.status.success(), "{shell}: {stdout}\n{stderr}");
+        assert!(
+            stdout.contains("exit code 0"),
+            "{shell}: {stdout}\n{stderr}"
+        );
+        assert!(
+            stdout.contains(r#""email": "invitee@example.com""#),
+            "{shell}: the get printed the invite: {stdout}"
+        );
+        assert!(
+            !stderr.contains("error"),
+            "{shell}: nothing failed: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_completion_install_line_works_on_a_fresh_home() {
+    let install = readme_block("<!-- completions:");
+    let home = scratch("fresh-home");
+    let output = run_in("bash", &install, &home);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let script = std::fs::read_to_string(
+        home.join(".local/share/bash-completion/completions/losant-invites"),
+    )
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&home);
+    assert!(script.contains("complete -F _losant_invites"), "{script}");
+}
