@@ -39,9 +39,9 @@ pub struct GlobalArgs {
     #[arg(long, env = "LOSANT_API_TOKEN", hide_env_values = true, value_hint = ValueHint::Other)]
     pub token: Option<String>,
 
-    /// Base URL of the Losant API, such as that of a private instance [default:
-    /// https://api.losant.com].
-    #[arg(long, env = "LOSANT_API_URL", hide_env_values = true, value_hint = ValueHint::Url)]
+    // The help is an attribute, not a doc comment: rustdoc would take the URL for a link.
+    #[arg(long, env = "LOSANT_API_URL", hide_env_values = true, value_hint = ValueHint::Url,
+          help = "Base URL of the Losant API, such as that of a private instance [default: https://api.losant.com]")]
     pub url: Option<String>,
 
     /// Allow a plain http:// URL whose host is not this machine: the token then crosses the

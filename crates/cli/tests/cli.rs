@@ -1016,6 +1016,23 @@ fn messages_speak_the_command_line_s_words() {
     assert_eq!(fake.sent(), 1);
 
     // The fake names the address it cannot take, and without a terminal does not offer Ctrl-C.
+    let mut background = Command::cargo_bin("losant-invites")
+        .unwrap()
+        .args(["mock", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(background.stderr.take().unwrap()).lines();
+    let line = said.next().unwrap().unwrap();
+    let _ = background.kill();
+    let _ = background.wait();
+    let pid = background.id();
+    assert_eq!(
+        line,
+        format!("serving (pid {pid}); stop it with `kill {pid}`")
+    );
+
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();
     let taken = fake.run(&["mock", "--port", &port]);
