@@ -307,9 +307,12 @@ impl Report {
             summary["unanswered"] = json!(unanswered);
         }
         match self.output {
-            Output::Json => print_line(to_json(
-                &json!({ "results": self.items, "summary": summary }),
-            )),
+            Output::Json => {
+                // One document: in the list's order, whatever order the answers came in.
+                let mut items = self.items;
+                items.sort_by_key(|item| item["line"].as_u64());
+                print_line(to_json(&json!({ "results": items, "summary": summary })))
+            }
             Output::Ndjson => print_line(to_json_line(&json!({ "summary": summary }))),
             Output::Text => {
                 let done = if total == 0 {

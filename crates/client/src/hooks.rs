@@ -8,10 +8,8 @@ use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};
 use crate::Client;
 use crate::settings::Settings;
 
+/// The version header Losant reads (progenitor's own `api-version` is dropped at generation).
 const ACCEPT_VERSION: HeaderName = HeaderName::from_static("accept-version");
-/// progenitor sends the spec's version in a header Losant does not read; Losant reads
-/// `Accept-Version`, which `pre` sends instead.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl ClientHooks<Settings> for Client {
     async fn pre<E>(
@@ -21,7 +19,6 @@ impl ClientHooks<Settings> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let settings = self.inner();
         let headers = request.headers_mut();
-        headers.remove(API_VERSION);
         headers.insert(AUTHORIZATION, settings.authorization.clone());
         headers.insert(ACCEPT_VERSION, settings.accept_version.clone());
         headers.insert(USER_AGENT, settings.user_agent.clone());

@@ -19,6 +19,7 @@
 //! | `send.rs` | `send` answers the client's one `Error` type, and checks list limits first |
 //! | `query_defaults.rs` | the query parameters Losant's clients always send are sent by default, written into the URL at once |
 //! | `path_segments.rs` | IDs written into the URL as they are, without two copies each for encoding |
+//! | `api_version.rs` | no `api-version` header, which Losant does not read, and no header map sized for it |
 //! | `setters.rs` | setter docs from the spec, and input errors that name the parameter and value |
 //! | `constructors.rs` | no panicking `Client::new`; builders' `new` out of sight |
 //! | `examples.rs` | a compiled example in each action's docs |
@@ -41,6 +42,7 @@ use std::fmt;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
+mod api_version;
 mod constructors;
 mod examples;
 mod keywords;
@@ -207,6 +209,7 @@ fn shape(file: &mut syn::File, spec: &openapiv3::OpenAPI) -> Result<(), CodegenE
         constructors::hide_builder_new(file, &names)?;
         query_defaults::write(file, spec, &op, &names)?;
         path_segments::write_ids(file, &op, &names)?;
+        api_version::drop_header(file, &names)?;
         setters::document(file, spec, &op, &names)?;
         send::wrap(file, spec, &op, &names)?;
         examples::document(file, spec, &op, &names)?;
