@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::io::Read;
 use std::path::Path;
-use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -128,7 +127,7 @@ where
         report.repeat(repeat);
     }
 
-    let mut interrupted = pin!(interrupted());
+    let mut interrupts = Interrupts::new();
     let mut pending = list.ids.iter().enumerate();
     let mut in_flight = FuturesUnordered::new();
     let mut next = pending.next();
@@ -156,10 +155,14 @@ where
                 bar.suspend(|| report.finished(index, &list.ids[index], done));
                 bar.inc(1);
             }
-            () = &mut interrupted, if deadline.is_none() => {
+            () = interrupts.next() => {
+                // A second interrupt stops the wait for the requests in flight.
+                if deadline.is_some() {
+                    break;
+                }
                 deadline = Some(tokio::time::Instant::now() + plan.grace);
                 bar.suspend(|| say(format!(
-                    "interrupted: finishing the {} requests in flight (at most {} s), starting no more",
+                    "interrupted: finishing the {} requests in flight (at most {} s; interrupt again to stop now), starting no more",
                     in_flight.len(),
                     plan.grace.as_secs_f32()
                 )));
@@ -180,25 +183,38 @@ where
     report.summary(deadline.is_some(), &not_attempted, &unanswered)
 }
 
-/// Resolves on the first SIGINT or SIGTERM.
-async fn interrupted() {
+/// SIGINT and SIGTERM, each as it comes. Listening starts when the run starts: before, an
+/// interrupt ends the program at once, with nothing sent yet.
+struct Interrupts {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Interrupts {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                signals: signal(SignalKind::interrupt())
+                    .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
+                    .ok(),
             }
         }
+        #[cfg(not(unix))]
+        Self {}
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Resolves on the next SIGINT or SIGTERM.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some((int, term)) = &mut self.signals {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
