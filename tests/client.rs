@@ -48,14 +48,7 @@ async fn each_action_succeeds() {
 async fn an_answer_keeps_its_status_and_headers() {
     let server = support::fake().await;
     let client = support::client(&server);
-    let answer = client
-        .instance_org_invite_get()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(demo::INVITE_ID)
-        .send()
-        .await
-        .unwrap();
+    let answer = support::get_answer(&client, demo::INVITE_ID).await.unwrap();
     assert_eq!(answer.status().as_u16(), 200);
     assert_eq!(
         answer.headers().get("content-type").map(|v| v.as_bytes()),

@@ -6,8 +6,10 @@
     feature = "native-tls"
 )))]
 
+mod support;
+
 use losant_invites_client::{BuildError, Client};
-use losant_invites_mock::{MockServer, Seed, demo};
+use losant_invites_mock::demo;
 
 #[test]
 fn https_is_refused_when_the_client_is_built() {
@@ -21,22 +23,8 @@ fn https_is_refused_when_the_client_is_built() {
 
 #[tokio::test]
 async fn plain_http_to_loopback_works() {
-    let fake = MockServer::builder()
-        .seed(Seed::demo())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .token(demo::ADMIN_TOKEN)
-        .base_url(fake.url())
-        .build()
-        .unwrap();
-    let answer = client
-        .instance_org_invite_get()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(demo::INVITE_ID)
-        .send()
+    let fake = support::fake().await;
+    let answer = support::get_answer(&support::client(&fake), demo::INVITE_ID)
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 200);

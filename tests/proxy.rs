@@ -73,14 +73,7 @@ fn client(base_url: &str) -> losant_invites_client::ClientBuilder {
 }
 
 async fn get(client: &Client) -> Result<(), losant_invites_client::Error> {
-    client
-        .instance_org_invite_get()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(demo::INVITE_ID)
-        .send()
-        .await
-        .map(drop)
+    support::get(client, demo::INVITE_ID).await.map(drop)
 }
 
 #[tokio::test(flavor = "current_thread")]

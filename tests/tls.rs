@@ -7,6 +7,8 @@
     feature = "native-tls"
 ))]
 
+mod support;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -98,18 +100,8 @@ async fn setup() -> Setup {
 }
 
 async fn get(client: &Client) -> Result<String, losant_invites_client::Error> {
-    let answer = client
-        .instance_org_invite_get()
-        .instance_id(demo::INSTANCE_ID)
-        .org_id(demo::ORG_ID)
-        .invite_id(demo::INVITE_ID)
-        .send()
-        .await?;
-    Ok(answer
-        .into_inner()
-        .id
-        .map(|id| id.to_string())
-        .unwrap_or_default())
+    let invite = support::get(client, demo::INVITE_ID).await?;
+    Ok(invite.id.map(|id| id.to_string()).unwrap_or_default())
 }
 
 #[tokio::test]

@@ -54,17 +54,26 @@ pub fn invite_path(invite: &str) -> String {
     )
 }
 
-/// The demo org's invite `invite`, through the client.
-pub async fn get(
+/// The demo org's invite `invite`, through the client: the whole answer.
+pub async fn get_answer(
     client: &Client,
     invite: &str,
-) -> Result<types::OrgInvite, losant_invites_client::Error> {
+) -> Result<losant_invites_client::ResponseValue<types::OrgInvite>, losant_invites_client::Error> {
     client
         .instance_org_invite_get()
         .instance_id(demo::INSTANCE_ID)
         .org_id(demo::ORG_ID)
         .invite_id(invite)
         .send()
+        .await
+}
+
+/// The demo org's invite `invite`, through the client.
+pub async fn get(
+    client: &Client,
+    invite: &str,
+) -> Result<types::OrgInvite, losant_invites_client::Error> {
+    get_answer(client, invite)
         .await
         .map(|answer| answer.into_inner())
 }

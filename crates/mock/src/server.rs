@@ -568,25 +568,40 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
         .await
 }
 
-/// Whether `path` has the shape of the invite route, `/instances/*/orgs/*/invites/*`.
+/// Whether `path` matches [`INVITE_PATH`]: its literal segments, and a non-empty segment for
+/// each `{parameter}`.
 fn is_invite_path(path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    matches!(
-        parts.as_slice(),
-        ["", "instances", instance, "orgs", org, "invites", invite]
-            if !instance.is_empty() && !org.is_empty() && !invite.is_empty()
-    )
+    let (pattern, path): (Vec<&str>, Vec<&str>) =
+        (INVITE_PATH.split('/').collect(), path.split('/').collect());
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(want, got)| match want.starts_with('{') {
+                true => !got.is_empty(),
+                false => want == got,
+            })
+}
+
+/// The bearer token of a request, or why it has none, as Losant says it.
+fn bearer_token(headers: &HeaderMap) -> Result<&str, &'static str> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .ok_or("Authorization header required")?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim())
+        }
+        _ => Err("Authorization header must be of the form `Bearer <token>`"),
+    }
 }
 
 /// Whether the request carries a bearer token the fake knows.
 fn has_valid_token(shared: &Shared, headers: &HeaderMap) -> bool {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    token.is_some_and(|token| lock(&shared.tokens).contains_key(token))
+    bearer_token(headers).is_ok_and(|token| lock(&shared.tokens).contains_key(token))
 }
 
 async fn unknown_route(method: Method, uri: axum::http::Uri) -> Response {
@@ -712,29 +727,9 @@ fn act(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let token = match authorization.map(|v| v.split_once(' ')) {
-        None => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "Unauthorized",
-                "Authorization header required",
-            );
-        }
-        Some(Some((scheme, token)))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            token.trim()
-        }
-        Some(_) => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "Unauthorized",
-                "Authorization header must be of the form `Bearer <token>`",
-            );
-        }
+    let token = match bearer_token(headers) {
+        Ok(token) => token,
+        Err(why) => return error(StatusCode::UNAUTHORIZED, "Unauthorized", why),
     };
     let granted = match lock(&shared.tokens).get(token) {
         None => {
