@@ -148,8 +148,7 @@ where
             }
             result => result,
         };
-        let record = CALL.with(Call::record);
-        let headers = CALL.with(|call| call.headers.take());
+        let (record, headers) = CALL.with(|call| (call.record(), call.headers.take()));
         (result, record, headers)
     }));
     async move {
