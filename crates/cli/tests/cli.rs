@@ -1,5 +1,7 @@
 //! `losant-invites` run as a real process against the fake Losant over loopback.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Output, Stdio};
 
@@ -766,11 +768,7 @@ fn an_interrupted_bulk_delete_reports_everything_the_fake_deleted() {
     while ids.iter().filter(|id| !fake.exists(id)).count() < 8 {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let interrupted = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(interrupted.success());
+    support::interrupt(&child);
     let output = child.wait_with_output().unwrap();
     assert_eq!(code(&output), 130, "{}", stderr(&output));
     let lines = ndjson(&output);
@@ -917,6 +915,9 @@ fn bulk_runs_fit_automation() {
 
 #[test]
 fn a_bulk_delete_on_a_terminal_asks_first() {
+    if !support::have("script") {
+        return;
+    }
     let fake = Fake::start();
     let ids = seeded_invites(&fake, 3);
     let list = std::env::temp_dir().join(format!("bulk-delete-{}.txt", std::process::id()));

@@ -1,6 +1,11 @@
 //! `losant-invites` in real shells: what bash, zsh and fish complete for a few partial command
 //! lines, and the README's walkthrough and install line run as they stand. `.ci/run` installs
-//! the shells from Debian's packages when they are missing.
+//! the shells from Debian's packages when they are missing; elsewhere a test whose shell is
+//! missing says so and passes without running.
+
+mod support;
+
+use support::have;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -46,7 +51,7 @@ fn run_in(shell: &str, script: &str, dir: &Path) -> Output {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{shell} is not installed ({e}); .ci/run installs it"));
+        .unwrap_or_else(|e| panic!("{shell} did not start: {e}"));
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > Duration::from_secs(60) {
@@ -94,6 +99,9 @@ fn bash_offers(words: &[&str]) -> Vec<String> {
 
 #[test]
 fn bash_completes_commands_options_and_values() {
+    if !have("bash") {
+        return;
+    }
     assert!(bash_offers(&["losant-invites", "de"]).contains(&"delete".to_owned()));
     let options = bash_offers(&["losant-invites", "get", "--o"]);
     assert!(
@@ -123,6 +131,9 @@ fn fish_offers(line: &str) -> Vec<String> {
 
 #[test]
 fn fish_completes_options_values_and_files_only_where_a_file_is_wanted() {
+    if !have("fish") {
+        return;
+    }
     let options = fish_offers("losant-invites get --o");
     assert!(
         options.contains(&"--output".to_owned()) && options.contains(&"--org-id".to_owned()),
@@ -170,7 +181,7 @@ fn zsh_offers(line: &str) -> Vec<String> {
         .env("PATH", path_with_bin())
         .env("HOME", &dir)
         .output()
-        .expect("zsh is installed; .ci/run installs it");
+        .expect("zsh starts");
     // A hit may follow the echoed command line on the same line: split on the marker.
     let mut hits: Vec<String> = text(&output.stdout)
         .split("HIT:")
@@ -186,6 +197,9 @@ fn zsh_offers(line: &str) -> Vec<String> {
 
 #[test]
 fn zsh_completes_options_values_and_files_only_where_a_file_is_wanted() {
+    if !have("zsh") {
+        return;
+    }
     let options = zsh_offers("losant-invites get --o");
     assert!(
         options.contains(&"--output".to_owned()) && options.contains(&"--org-id".to_owned()),
@@ -208,7 +222,7 @@ fn zsh_completes_options_values_and_files_only_where_a_file_is_wanted() {
 #[test]
 fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
     let walkthrough = readme_block("<!-- walkthrough:");
-    for shell in ["bash", "zsh"] {
+    for shell in ["bash", "zsh"].into_iter().filter(|shell| have(shell)) {
         let dir = scratch(&format!("walkthrough-{shell}"));
         let output = run_in(shell, &walkthrough, &dir);
         let _ = std::fs::remove_dir_all(&dir);
@@ -231,6 +245,9 @@ fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
 
 #[test]
 fn the_readme_completion_install_line_works_on_a_fresh_home() {
+    if !have("bash") {
+        return;
+    }
     let install = readme_block("<!-- completions:");
     let home = scratch("fresh-home");
     let output = run_in("bash", &install, &home);

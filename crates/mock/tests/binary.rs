@@ -155,16 +155,16 @@ fn bad_flags_and_seed_files_fail_with_a_message() {
 #[test]
 fn at_the_open_file_limit_the_fake_warns_and_still_answers() {
     let stderr = std::env::temp_dir().join(format!("mock-fd-limit-{}.err", std::process::id()));
-    // `ulimit -n 48` in a real shell, then the binary in its place, with a connection limit
-    // above what the open-file limit allows, so `accept` itself fails.
-    let mut child = Command::new("bash")
+    // `ulimit -n 48` in the system shell (every Unix has one), then the binary in its place,
+    // with a connection limit above what the open-file limit allows, so `accept` itself fails.
+    let mut child = Command::new("sh")
         .arg("-c")
         .arg(r#"ulimit -n 48 && exec "$0" --seed demo --max-connections 500 2>"$1""#)
         .arg(env!("CARGO_BIN_EXE_losant-invites-mock"))
         .arg(&stderr)
         .stdout(Stdio::piped())
         .spawn()
-        .expect("bash starts");
+        .expect("sh starts");
     let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
     let url = stdout.next().expect("a first line").expect("text");
     let mut running = Running { child, stdout, url };
