@@ -53,8 +53,9 @@ pub struct GlobalArgs {
     #[arg(long, value_hint = ValueHint::Other)]
     pub losantdomain: Option<String>,
 
-    /// How long one attempt may take, body included: `30s`, `500ms`, or seconds [default: 30s].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// How long one attempt may take, body included: `30s`, `500ms`, `2m`, or seconds such as
+    /// `1.5` [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = losant_invites_mock::parse_duration)]
     pub timeout: Option<Duration>,
 
     /// Do not retry failed attempts.
@@ -245,26 +246,6 @@ pub struct Invites {
     pub dry_run: bool,
 }
 
-/// A duration as `30s`, `500ms`, `2m`, or a number of seconds (`1.5`).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let trimmed = text.trim();
-    let (number, scale) = if let Some(ms) = trimmed.strip_suffix("ms") {
-        (ms, 0.001)
-    } else if let Some(s) = trimmed.strip_suffix('s') {
-        (s, 1.0)
-    } else if let Some(m) = trimmed.strip_suffix('m') {
-        (m, 60.0)
-    } else {
-        (trimmed, 1.0)
-    };
-    let invalid = || format!("{text:?} is not a duration such as 30s, 500ms or 1.5");
-    let number: f64 = number.trim().parse().map_err(|_| invalid())?;
-    Duration::try_from_secs_f64(number * scale)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(invalid)
-}
-
 fn parse_id(text: &str) -> Result<LosantId, String> {
     text.trim()
         .parse()
@@ -333,18 +314,45 @@ mod tests {
         );
     }
 
+    /// Every duration flag of the command line, the fake's included, reads one syntax.
     #[test]
-    fn durations_take_units_or_seconds() {
+    fn every_duration_flag_reads_the_same_forms() {
+        let org = [
+            "--instance-id",
+            "575ec8687ae143cd83dc4a95",
+            "--org-id",
+            "575ec8687ae143cd83dc4a97",
+            "--invite-id",
+            "575ec8687ae143cd83dc4a94",
+        ];
         for (text, expected) in [
-            ("30s", Duration::from_secs(30)),
-            ("500ms", Duration::from_millis(500)),
             ("1.5", Duration::from_millis(1500)),
+            ("1.5s", Duration::from_millis(1500)),
+            ("500ms", Duration::from_millis(500)),
             ("2m", Duration::from_secs(120)),
         ] {
-            assert_eq!(parse_duration(text), Ok(expected), "{text}");
+            let get = Cli::try_parse_from(
+                ["losant-invites", "get", "--timeout", text]
+                    .into_iter()
+                    .chain(org),
+            )
+            .unwrap_or_else(|e| panic!("--timeout {text}: {e}"));
+            let Command::Get(get) = get.command else {
+                panic!("a get")
+            };
+            assert_eq!(get.global.timeout, Some(expected), "--timeout {text}");
+            let mock = Cli::try_parse_from(["losant-invites", "mock", "--idle-timeout", text])
+                .unwrap_or_else(|e| panic!("--idle-timeout {text}: {e}"));
+            let Command::Mock(mock) = mock.command else {
+                panic!("a mock")
+            };
+            assert_eq!(mock.idle_timeout, expected, "--idle-timeout {text}");
         }
-        for bad in ["0", "-1", "soon", "NaN", "5h", ""] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
+        for bad in ["0", "soon", "5 parsecs"] {
+            assert!(Cli::try_parse_from(["losant-invites", "get", "--timeout", bad]).is_err());
+            assert!(
+                Cli::try_parse_from(["losant-invites", "mock", "--idle-timeout", bad]).is_err()
+            );
         }
     }
 

@@ -983,7 +983,7 @@ fn messages_speak_the_command_line_s_words() {
         ),
         (
             &["--invite-id", INVITES[0], "--timeout", "soon"],
-            "is not a duration such as 30s, 500ms or 1.5",
+            "is not a duration such as 1.5 (seconds), 1.5s, 500ms or 2m",
         ),
     ];
     for (rest, says) in cases {

@@ -6,7 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::{Action, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo};
+use crate::{
+    Action, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo, parse_duration,
+};
 
 /// Runs a fake Losant Instance Org Invite API until interrupted.
 ///
@@ -30,9 +32,9 @@ pub struct MockArgs {
     #[arg(long = "token", value_name = "TOKEN=SCOPES", value_parser = parse_token)]
     pub tokens: Vec<(String, Vec<String>)>,
 
-    /// Wait before every answer to ACTION (get, delete, resendInvite or all), as ACTION=MS.
-    /// Repeatable.
-    #[arg(long = "latency", value_name = "ACTION=MS", value_parser = parse_latency)]
+    /// Wait before every answer to ACTION (get, delete, resendInvite or all), as
+    /// ACTION=DURATION (`get=250ms`). Repeatable.
+    #[arg(long = "latency", value_name = "ACTION=DURATION", value_parser = parse_latency)]
     pub latencies: Vec<(Vec<Action>, Duration)>,
 
     /// Script the next answers to ACTION, as ACTION=FAULT[,FAULT...]. A FAULT is `ok`,
@@ -44,7 +46,7 @@ pub struct MockArgs {
     pub scripts: Vec<(Vec<Action>, Vec<Fault>)>,
 
     /// How long a client may take to send a request's head, from its first byte (`10s`,
-    /// `500ms`, or seconds).
+    /// `500ms`, `2m`, or seconds such as `1.5`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration,
           default_value = "10s")]
     pub header_timeout: Duration,
@@ -77,20 +79,6 @@ fn parse_count(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) | Err(_) => Err(format!("{text:?} is not a whole number of at least 1")),
         Ok(n) => Ok(n),
-    }
-}
-
-/// A duration as `500ms`, `10s`, `2m`, or a plain number of seconds.
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let (number, unit) = split_unit(text);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration such as 10s, 500ms or 2m"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(number)),
-        "" | "s" => Ok(Duration::from_secs(number)),
-        "m" => Ok(Duration::from_secs(number.saturating_mul(60))),
-        _ => Err(format!("{text:?}: unknown unit {unit:?}; use ms, s or m")),
     }
 }
 
@@ -154,11 +142,8 @@ fn parse_token(text: &str) -> Result<(String, Vec<String>), String> {
 }
 
 fn parse_latency(text: &str) -> Result<(Vec<Action>, Duration), String> {
-    let (actions, ms) = split_pair(text)?;
-    let ms: u64 = ms
-        .parse()
-        .map_err(|_| format!("{ms:?} is not a number of milliseconds"))?;
-    Ok((parse_actions(actions)?, Duration::from_millis(ms)))
+    let (actions, latency) = split_pair(text)?;
+    Ok((parse_actions(actions)?, parse_duration(latency)?))
 }
 
 fn parse_script(text: &str) -> Result<(Vec<Action>, Vec<Fault>), String> {
@@ -310,7 +295,7 @@ mod tests {
             )
         );
         assert_eq!(
-            parse_latency("get=250").unwrap(),
+            parse_latency("get=250ms").unwrap(),
             (vec![Action::Get], Duration::from_millis(250))
         );
         let (actions, faults) = parse_script("all=503,503,ok").unwrap();
@@ -336,16 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn durations_and_sizes_read_with_their_units() {
-        for (text, duration) in [
-            ("10s", Duration::from_secs(10)),
-            ("500ms", Duration::from_millis(500)),
-            ("2m", Duration::from_secs(120)),
-            ("7", Duration::from_secs(7)),
-        ] {
-            assert_eq!(parse_duration(text), Ok(duration), "{text}");
-        }
-        assert!(parse_duration("5h").is_err() && parse_duration("s").is_err());
+    fn sizes_read_with_their_units() {
         for (text, size) in [("64MiB", 64 << 20), ("512KiB", 512 << 10), ("1000", 1000)] {
             assert_eq!(parse_size(text), Ok(size), "{text}");
         }

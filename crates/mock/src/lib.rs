@@ -5,6 +5,8 @@ mod action;
 #[cfg(feature = "cli")]
 mod args;
 mod connections;
+#[cfg(feature = "cli")]
+mod duration;
 mod faults;
 mod request_log;
 mod server;
@@ -18,6 +20,8 @@ pub use connections::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, Limits,
 };
+#[cfg(feature = "cli")]
+pub use duration::parse_duration;
 pub use faults::{Fault, Faults};
 pub use request_log::{DEFAULT_LOG_BUDGET, LOGGED_BODY_BYTES, REDACTED, RecordedRequest};
 pub use server::{MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError};

@@ -126,7 +126,7 @@ fn fault_flags_script_the_answers() {
         "--fault",
         "get=503:1,html",
         "--latency",
-        "all=1",
+        "all=1ms",
     ]);
     let url = invite_url(&running.url, demo::INVITE_ID);
     assert_eq!(get(&url, demo::ADMIN_TOKEN).0, 503);
