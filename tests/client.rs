@@ -474,20 +474,69 @@ async fn a_late_answer_times_out() {
     assert!(error.may_have_taken_effect(), "{error}");
 }
 
+/// How many requests of `method` the fake received.
+fn received(server: &MockServer, method: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|request| request.method == method)
+        .count()
+}
+
 #[tokio::test]
-async fn a_truncated_body_is_a_transport_failure() {
+async fn an_answer_cut_mid_body_is_retried_by_get_and_delete_and_never_by_resend() {
     let server = support::fake().await;
     let client = support::client(&server);
+
+    // get: one cut body, then the whole answer on the retry.
     server.script(Action::Get, [Fault::Truncate]);
+    let invite = get(&client, demo::INVITE_ID).await.unwrap();
+    assert_eq!(
+        invite.id.map(|id| id.to_string()).as_deref(),
+        Some(demo::INVITE_ID)
+    );
+    assert_eq!(received(&server, "GET"), 2);
+
+    // get: cut on every attempt; the error keeps the status and says what happened.
+    server.script(
+        Action::Get,
+        [Fault::Truncate, Fault::Truncate, Fault::Truncate],
+    );
     let error = get(&client, demo::INVITE_ID).await.unwrap_err();
     assert_eq!(
-        (error.kind(), status(&error)),
-        (ErrorKind::Transport, Some(200)),
+        (error.kind(), status(&error), error.attempts()),
+        (ErrorKind::Transport, Some(200), 3),
         "{error}"
     );
     assert!(
         error.to_string().contains("the answer broke off"),
         "{error}"
+    );
+    assert!(!error.may_have_taken_effect(), "a get changes nothing");
+
+    // resend: the fake acted, then cut the body; never sent again.
+    server.clear_requests();
+    server.script(Action::ResendInvite, [Fault::Truncate]);
+    let error = resend(&client, view()).await.unwrap_err();
+    assert_eq!(
+        (error.kind(), status(&error), error.attempts()),
+        (ErrorKind::Transport, Some(201), 1),
+        "{error}"
+    );
+    assert!(error.may_have_taken_effect(), "{error}");
+    assert_eq!(received(&server, "POST"), 1);
+
+    // delete: the fake deleted, then cut the body; the retry finds the invite gone and says
+    // the delete may have taken effect.
+    server.script(Action::Delete, [Fault::Truncate]);
+    let error = delete(&client, demo::EXPIRED_INVITE_ID).await.unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+    assert_eq!(error.attempts(), 2, "{error}");
+    assert!(error.may_have_taken_effect(), "{error}");
+    assert!(
+        server
+            .invite(demo::INSTANCE_ID, demo::ORG_ID, demo::EXPIRED_INVITE_ID)
+            .is_none()
     );
 }
 

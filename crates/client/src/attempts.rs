@@ -5,20 +5,20 @@
 
 use std::time::{Duration, Instant};
 
+use http_body_util::BodyExt;
 use progenitor_client::ClientInfo;
 use reqwest::{Method, Request, Response};
 use tracing::{Instrument, Level};
 
 use crate::Client;
 use crate::call;
-use crate::response_limit::capped;
+use crate::response_limit::{capped, is_over_cap};
 use crate::retry::{is_retried_status, retry_after};
 
 /// Sends `request` of `client`, retrying as the client's policy allows.
 pub(crate) async fn send(client: &Client, request: Request) -> reqwest::Result<Response> {
     let started = Instant::now();
-    // GET and DELETE may run twice without harm; resendInvite (POST) may not.
-    let idempotent = request.method() != Method::POST;
+    let idempotent = is_idempotent(request.method());
     // A copy to send again, made only when a retry is possible at all; `None` for a streamed
     // body, which cannot be sent twice.
     let spare = (client.inner().retry.max_attempts() > 1)
@@ -34,10 +34,17 @@ pub(crate) async fn send(client: &Client, request: Request) -> reqwest::Result<R
     Box::pin(retry(client, spare, result, wait, idempotent, started)).await
 }
 
+/// Whether a request with `method` may run twice without harm: GET and DELETE may, a POST
+/// (resendInvite) may not.
+fn is_idempotent(method: &Method) -> bool {
+    method != Method::POST
+}
+
 /// Sends `request` as attempt number `attempt`.
 async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Result<Response> {
     // resendInvite and delete change something on the server; get does not.
     let changes = request.method() != Method::GET;
+    let idempotent = is_idempotent(request.method());
     let span = tracing::info_span!(
         "losant_invites_client::request",
         action = call::action(),
@@ -65,6 +72,12 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
         .await
         .map(|response| capped(response, client.inner().max_response_bytes));
     let status = result.as_ref().ok().map(Response::status);
+    // An idempotent action's answer is read whole within its attempt, so a connection cut
+    // while the body streams fails the attempt, which is then retried like any other cut.
+    let result = match result {
+        Ok(response) if idempotent => read_whole(response).instrument(span.clone()).await,
+        other => other,
+    };
     if let Some((sent, method, path)) = sent {
         let duration_ms = sent.elapsed().as_millis() as u64;
         span.record("duration_ms", duration_ms);
@@ -107,6 +120,7 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
         Err(error) => !error.is_connect(),
         Ok(response) => is_gateway_failure(response.status()),
     };
+    // The status of an answer whose body then broke off is kept: the call's error shows it.
     call::record(call::Attempt {
         number: attempt,
         changes,
@@ -114,6 +128,13 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
         outcome_unknown,
     });
     result
+}
+
+/// `response` with its body read into memory (within the body cap), or the error that cut it.
+async fn read_whole(response: Response) -> reqwest::Result<Response> {
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let body = body.collect().await?.to_bytes();
+    Ok(http::Response::from_parts(parts, reqwest::Body::from(body)).into())
 }
 
 /// The target of the traces that show what goes over the wire: headers (the token
@@ -181,10 +202,11 @@ fn retry_wait(
         }
         // A failed connect means the request never left: safe to repeat, even a POST.
         Err(error) if error.is_connect() => None,
-        // A connection cut after the request left: get and delete are safe to repeat, a
-        // resendInvite is not (it may have made a new invite). A timeout is not retried: the
-        // attempt already had its full time.
-        Err(error) if idempotent && !error.is_timeout() => None,
+        // A connection cut after the request left, or while the answer streamed: get and
+        // delete are safe to repeat, a resendInvite is not (it may have made a new invite). A
+        // timeout is not retried: the attempt already had its full time; nor an answer over
+        // the body cap, which would be as large again.
+        Err(error) if idempotent && !error.is_timeout() && !is_over_cap(error) => None,
         _ => return None,
     };
     let wait = policy.wait(attempt, server_wait)?;

@@ -196,13 +196,18 @@ async fn present(
         Generated::InvalidRequest(why) => {
             Error::new(action, ErrorKind::InvalidInput).with_detail(why)
         }
-        Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => transport(action, &e),
-        Generated::ResponseBodyError(e) if is_over_cap(&e) => Error::new(action, ErrorKind::Decode)
-            .with_status(status)
-            .with_detail(
-                "the answer is larger than the client's max_response_bytes; the rest was not read",
-            ),
-        Generated::ResponseBodyError(e) => {
+        // get and delete read their answer's body within the attempt (so a cut body is
+        // retried), and their body errors arrive here rather than as `ResponseBodyError`.
+        Generated::CommunicationError(e) | Generated::ResponseBodyError(e) if is_over_cap(&e) => {
+            Error::new(action, ErrorKind::Decode)
+                .with_status(status)
+                .with_detail(
+                    "the answer is larger than the client's max_response_bytes; the rest was not read",
+                )
+        }
+        Generated::CommunicationError(e) if !e.is_body() => transport(action, &e),
+        Generated::InvalidUpgrade(e) => transport(action, &e),
+        Generated::CommunicationError(e) | Generated::ResponseBodyError(e) => {
             let error = transport(action, &e).with_status(status);
             match error.kind() {
                 ErrorKind::Timeout => error,
