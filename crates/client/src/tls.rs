@@ -117,6 +117,38 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
     configure(reqwest::Client::builder(), Vec::new())
 }
 
+/// Installs this crate's rustls crypto provider (ring with `rustls-ring`, aws-lc-rs with
+/// `rustls-aws-lc-rs`) as the process-wide default, for the `reqwest::Client`s the rest of a
+/// program builds for itself. Call it once, first thing in `main`.
+///
+/// Why it is needed: with the rustls features this crate turns on reqwest's
+/// `rustls-no-provider` feature, and Cargo features hold for the whole program, so every
+/// `reqwest::Client::new()` in it then needs a process-wide provider, and panics ("No rustls
+/// crypto provider is configured") without one. This crate's own client never needs it (its
+/// provider is set on its own TLS configuration), and it never installs one behind your back:
+/// a program may want another provider, and the first one installed stays.
+///
+/// Returns whether it installed the provider: `false` when one was installed already, or
+/// with the `native-tls` feature or no TLS feature, which need none.
+///
+/// ```
+/// losant_invites_client::install_default_crypto_provider();
+/// let own = reqwest::Client::new(); // no panic
+/// # drop(own);
+/// ```
+pub fn install_default_crypto_provider() -> bool {
+    #[cfg(all(feature = "__rustls", feature = "rustls-aws-lc-rs"))]
+    return rustls::crypto::aws_lc_rs::default_provider()
+        .install_default()
+        .is_ok();
+    #[cfg(all(feature = "__rustls", not(feature = "rustls-aws-lc-rs")))]
+    return rustls::crypto::ring::default_provider()
+        .install_default()
+        .is_ok();
+    #[cfg(not(feature = "__rustls"))]
+    false
+}
+
 /// Whether this build can speak `https`.
 pub(crate) const AVAILABLE: bool = cfg!(any(
     feature = "native-tls",
