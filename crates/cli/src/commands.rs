@@ -4,10 +4,10 @@ use std::future::Future;
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
-use losant_invites_client::{BuildError, Client, Error, LosantId, types};
+use losant_invites_client::{BuildError, Client, Error, LosantId, PreparedRequest, types};
 use serde_json::{Value, json};
 
-use crate::args::{Cli, Command, Delete, Get, Global, Invites, Org, Output, Resend};
+use crate::args::{Cli, Command, Delete, Get, Global, Invites, Output, Resend};
 use crate::bulk::{self, Done, List, Plan};
 use crate::exit::{Failure, Outcome};
 use crate::output::{invite_text, print_line, say, to_json, to_json_line};
@@ -114,48 +114,71 @@ fn trace_answer(global: &Global, answer: &Value) {
     }
 }
 
-/// `--dry-run`: what would be sent, and nothing sent.
-fn dry_run(
+/// `--dry-run`: the requests the client would send, each built by the client exactly as it
+/// would send it (`prepare`), and none sent.
+async fn dry_run<Fut>(
     global: &Global,
-    org: &Org,
-    method: &str,
     ids: &[LosantId],
-    body: Option<&types::OrgRoleInfo>,
-) -> Outcome {
-    let base = global.url.trim_end_matches('/');
-    let requests: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            json!({
-                "method": method,
-                "url": format!("{base}/instances/{}/orgs/{}/invites/{id}", org.instance_id, org.org_id),
-                "body": body,
+    prepare: impl Fn(LosantId) -> Fut,
+) -> Result<Outcome, Failure>
+where
+    Fut: Future<Output = Result<PreparedRequest, Error>>,
+{
+    let mut requests = Vec::with_capacity(ids.len());
+    for id in ids {
+        requests.push(prepare(id.clone()).await?);
+    }
+    let as_json = |request: &PreparedRequest| {
+        let headers: serde_json::Map<String, Value> = request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), Value::String(value))
             })
+            .collect();
+        let body = request.body().map(|body| {
+            serde_json::from_slice(body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
+        });
+        json!({
+            "method": request.method().as_str(),
+            "url": request.url().as_str(),
+            "headers": headers,
+            "body": body,
         })
-        .collect();
+    };
     match output(global) {
         Output::Text => {
             for request in &requests {
-                let body = match body {
-                    Some(body) => format!(" {}", to_json_line(body)),
-                    None => String::new(),
-                };
-                print_line(format!(
-                    "would send {} {}{body}",
-                    request["method"].as_str().unwrap_or_default(),
-                    request["url"].as_str().unwrap_or_default()
-                ));
+                print_line(format!("would send {request}"));
+                for (name, value) in request.headers() {
+                    print_line(format!(
+                        "  {name}: {}",
+                        String::from_utf8_lossy(value.as_bytes())
+                    ));
+                }
+                if let Some(body) = request.body() {
+                    print_line(format!("  {}", String::from_utf8_lossy(body)));
+                }
             }
-            print_line(format!("dry run: {} requests, none sent", requests.len()));
+            let count = match requests.len() {
+                1 => "1 request".to_owned(),
+                n => format!("{n} requests"),
+            };
+            print_line(format!("dry run: {count}, none sent"));
         }
-        Output::Json => print_line(to_json(&json!({ "dryRun": true, "requests": requests }))),
+        Output::Json => {
+            let requests: Vec<Value> = requests.iter().map(as_json).collect();
+            print_line(to_json(&json!({ "dryRun": true, "requests": requests })));
+        }
         Output::Ndjson => {
             for request in &requests {
-                print_line(to_json_line(request));
+                print_line(to_json_line(&as_json(request)));
             }
         }
     }
-    Outcome::SUCCESS
+    Ok(Outcome::SUCCESS)
 }
 
 fn ids(selected: &Selected) -> Vec<LosantId> {
@@ -227,18 +250,22 @@ where
 async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
     let selected = selected(&get.invites)?;
     let client = client(global)?;
-    if get.invites.dry_run {
-        return Ok(dry_run(global, &get.org, "GET", &ids(&selected), None));
-    }
-    let send = |id: LosantId| {
-        let mut request = client
+    let request = |id: LosantId| {
+        let request = client
             .instance_org_invite_get()
             .instance_id(&get.org.instance_id)
             .org_id(&get.org.org_id)
             .invite_id(id);
-        if let Some(domain) = &global.losantdomain {
-            request = request.losantdomain(domain.clone());
+        match &global.losantdomain {
+            Some(domain) => request.losantdomain(domain.clone()),
+            None => request,
         }
+    };
+    if get.invites.dry_run {
+        return dry_run(global, &ids(&selected), |id| request(id).prepare()).await;
+    }
+    let send = |id: LosantId| {
+        let request = request(id);
         async move { request.send().await.map(|answer| answer.into_inner()) }
     };
     act_on(
@@ -256,14 +283,19 @@ async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
 async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Failure> {
     let selected = selected(&delete.invites)?;
     let client = client(global)?;
+    let request = |id: LosantId| {
+        let request = client
+            .instance_org_invite_delete()
+            .instance_id(&delete.org.instance_id)
+            .org_id(&delete.org.org_id)
+            .invite_id(id);
+        match &global.losantdomain {
+            Some(domain) => request.losantdomain(domain.clone()),
+            None => request,
+        }
+    };
     if delete.invites.dry_run {
-        return Ok(dry_run(
-            global,
-            &delete.org,
-            "DELETE",
-            &ids(&selected),
-            None,
-        ));
+        return dry_run(global, &ids(&selected), |id| request(id).prepare()).await;
     }
     if let Selected::Many(list, from_stdin) = &selected
         && !delete.yes
@@ -279,14 +311,7 @@ async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Fail
         return Ok(Outcome::SUCCESS);
     }
     let send = |id: LosantId| {
-        let mut request = client
-            .instance_org_invite_delete()
-            .instance_id(&delete.org.instance_id)
-            .org_id(&delete.org.org_id)
-            .invite_id(id);
-        if let Some(domain) = &global.losantdomain {
-            request = request.losantdomain(domain.clone());
-        }
+        let request = request(id);
         async move { request.send().await.map(|answer| answer.into_inner()) }
     };
     let ignore_missing = delete.ignore_missing;
@@ -335,25 +360,23 @@ async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Fail
     };
     let selected = selected(&resend.invites)?;
     let client = client(global)?;
-    if resend.invites.dry_run {
-        return Ok(dry_run(
-            global,
-            &resend.org,
-            "POST",
-            &ids(&selected),
-            Some(&role_info),
-        ));
-    }
-    let send = |id: LosantId| {
-        let mut request = client
+    let request = |id: LosantId| {
+        let request = client
             .instance_org_invite_resend_invite()
             .instance_id(&resend.org.instance_id)
             .org_id(&resend.org.org_id)
             .invite_id(id)
             .body(role_info.clone());
-        if let Some(domain) = &global.losantdomain {
-            request = request.losantdomain(domain.clone());
+        match &global.losantdomain {
+            Some(domain) => request.losantdomain(domain.clone()),
+            None => request,
         }
+    };
+    if resend.invites.dry_run {
+        return dry_run(global, &ids(&selected), |id| request(id).prepare()).await;
+    }
+    let send = |id: LosantId| {
+        let request = request(id);
         async move { request.send().await.map(|answer| answer.into_inner()) }
     };
     let new_id = |invite: &types::OrgInvite| {

@@ -1041,3 +1041,61 @@ fn messages_speak_the_command_line_s_words() {
         stderr(&taken)
     );
 }
+
+/// `--dry-run` shows the very request a real run sends: the same method, path, query and
+/// headers as the fake then receives, the token left out.
+#[test]
+fn a_dry_run_shows_exactly_the_request_a_real_run_sends() {
+    let fake = Fake::start();
+    let resend = ["--invite-id", INVITES[0], "--role", "view"];
+    let shown = fake.run(&args(
+        "resend",
+        &[&resend[..], &["--dry-run", "--output", "json"]].concat(),
+    ));
+    assert_eq!(code(&shown), 0, "{}", stderr(&shown));
+    assert!(!String::from_utf8_lossy(&shown.stdout).contains(TOKEN));
+    assert_eq!(fake.sent(), 0, "a dry run sends nothing");
+    let shown = stdout_json(&shown);
+    let requests = shown["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 1, "{shown}");
+    let request = &requests[0];
+
+    let sent = fake.run(&args("resend", &resend));
+    assert_eq!(code(&sent), 0, "{}", stderr(&sent));
+    let received = fake.server.requests().pop().unwrap();
+    let url = reqwest::Url::parse(request["url"].as_str().unwrap()).unwrap();
+    assert_eq!(request["method"], received.method);
+    assert_eq!(url.path(), received.path);
+    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    assert_eq!(query, received.query);
+    assert_eq!(
+        query
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>(),
+        ["_actions", "_links", "_embedded"]
+    );
+    for (name, value) in request["headers"].as_object().unwrap() {
+        match name.as_str() {
+            "authorization" => assert_eq!(value, "Bearer [redacted]"),
+            _ => assert_eq!(received.header(name), value.as_str(), "{name}"),
+        }
+    }
+    assert_eq!(request["body"], json!({ "role": "view" }));
+    assert_eq!(received.body.as_deref(), Some(r#"{"role":"view"}"#));
+
+    let text = fake.run(&args(
+        "get",
+        &["--invite-id", INVITES[1], "--dry-run", "--output", "text"],
+    ));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("?_actions=false&_links=true&_embedded=true"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  authorization: Bearer [redacted]"),
+        "{text}"
+    );
+    assert!(text.ends_with("dry run: 1 request, none sent\n"), "{text}");
+}

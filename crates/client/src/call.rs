@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Client;
 use crate::error::{Error, ErrorKind};
+use crate::prepared::PreparedRequest;
 use crate::response_limit::is_over_cap;
 use crate::types::ApiError;
 
@@ -37,6 +38,9 @@ struct Call {
     last_unknown: Cell<bool>,
     /// The headers of the last answer, which [`send`] hands back with the decoded answer.
     headers: Cell<HeaderMap>,
+    /// Whether this is a dry run ([`prepare`]): the request is kept here, and not sent.
+    dry_run: bool,
+    prepared: Cell<Option<PreparedRequest>>,
 }
 
 impl Call {
@@ -49,6 +53,15 @@ impl Call {
             unknown_before: Cell::new(false),
             last_unknown: Cell::new(false),
             headers: Cell::default(),
+            dry_run: false,
+            prepared: Cell::new(None),
+        }
+    }
+
+    fn dry_run(action: &'static str) -> Self {
+        Self {
+            dry_run: true,
+            ..Self::new(action)
         }
     }
 
@@ -120,6 +133,52 @@ pub(crate) fn record(attempt: Attempt) {
 /// and the body. Outside a call (which generated code never is) the headers stay.
 pub(crate) fn keep_headers(answer: &mut reqwest::Response) {
     let _ = CALL.try_with(|call| call.headers.set(std::mem::take(answer.headers_mut())));
+}
+
+/// In a dry run, keeps what `request` holds for [`prepare`] and answers `None`: nothing is to
+/// be sent. Otherwise hands `request` back.
+pub(crate) fn keep_if_dry_run(request: reqwest::Request) -> Option<reqwest::Request> {
+    let dry_run = CALL.try_with(|call| call.dry_run).unwrap_or(false);
+    if !dry_run {
+        return Some(request);
+    }
+    let _ = CALL.try_with(|call| call.prepared.set(Some(PreparedRequest::of(&request))));
+    None
+}
+
+/// The answer that stands in for one a dry run never asked for; [`prepare`] ignores it.
+pub(crate) fn nothing_sent() -> reqwest::Response {
+    let mut answer = http::Response::new(reqwest::Body::from(Vec::new()));
+    *answer.status_mut() = StatusCode::NO_CONTENT;
+    answer.into()
+}
+
+/// Runs the generated `send` of one call of `action` on `client` as a dry run: the request is
+/// built and checked as `send` builds and checks it, then kept and not sent.
+pub(crate) async fn prepare<T, F>(
+    client: &Client,
+    action: &'static str,
+    send: F,
+) -> Result<PreparedRequest, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+{
+    let (error, prepared) = CALL
+        .scope(Call::dry_run(action), async move {
+            let error = send.await.err();
+            (error, CALL.with(|call| call.prepared.take()))
+        })
+        .await;
+    match (prepared, error) {
+        (Some(prepared), _) => Ok(prepared),
+        // Invalid input: nothing was built.
+        (None, Some(error)) => Err(present(action, error, None)
+            .await
+            .finish(&client.inner().token)),
+        (None, None) => {
+            Err(Error::new(action, ErrorKind::InvalidInput).with_detail("no request was built"))
+        }
+    }
 }
 
 /// Runs the generated `send` of one call of `action` on `client` and presents its failure as

@@ -30,6 +30,10 @@ impl ClientHooks<Settings> for Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        // A dry run (the builders' `prepare`) keeps the request and sends nothing.
+        let Some(request) = crate::call::keep_if_dry_run(request) else {
+            return Ok(crate::call::nothing_sent());
+        };
         let mut answer = crate::attempts::send(self, request).await?;
         crate::call::keep_headers(&mut answer);
         Ok(answer)

@@ -7,6 +7,7 @@ mod client_builder;
 mod error;
 mod hooks;
 mod losant_id;
+mod prepared;
 #[cfg(test)]
 mod regressions;
 mod response_limit;
@@ -34,6 +35,7 @@ pub use error::{Error, ErrorKind, internals as __internals};
 pub(crate) use generated::ClientInfo;
 pub use generated::{Client, ResponseValue, builder, types};
 pub use losant_id::{InvalidLosantId, LosantId};
+pub use prepared::PreparedRequest;
 pub use retry::RetryPolicy;
 pub use timestamp::Timestamp;
-pub use tls::http_client_builder;
+pub use tls::{http_client_builder, install_default_crypto_provider};

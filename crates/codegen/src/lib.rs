@@ -16,7 +16,7 @@
 //!
 //! | pass | what users get |
 //! | --- | --- |
-//! | `send.rs` | `send` answers the client's one `Error` type, and checks list limits first |
+//! | `send.rs` | `send` answers the client's one `Error` type, and checks list limits first; `prepare` builds the same request for a dry run |
 //! | `query_defaults.rs` | the query parameters Losant's clients always send are sent by default, written into the URL at once |
 //! | `path_segments.rs` | IDs written into the URL as they are, without two copies each for encoding |
 //! | `api_version.rs` | no `api-version` header, which Losant does not read, and no header map sized for it |

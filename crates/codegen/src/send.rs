@@ -1,5 +1,6 @@
 //! One error type from every action: each builder's `send` answers the client crate's `Error`,
-//! and checks the request body's list limits before anything is sent.
+//! and checks the request body's list limits before anything is sent; and each builder's
+//! `prepare` builds the very request `send` would send, through the same code, for a dry run.
 //!
 //! progenitor's `send` answers progenitor's own error type. This pass keeps it unchanged but
 //! private, as `send_generated`, and adds the public `send`, which runs it through the client
@@ -65,6 +66,21 @@ pub(crate) fn wrap(
         #[doc = #doc]
         pub async fn send(self) -> Result<#answer, #error> {
             #run(self.client, #action, #generated).await
+        }
+    });
+    let doc = format!(
+        " Builds the `{}` request `send` would send, with the same checks, and sends \
+         nothing: what a dry run shows.\n\n\
+         # Errors\n\n\
+         An [`Error`](crate::Error) of kind `InvalidInput` when the input is invalid.",
+        names.action
+    );
+    let prepare = runtime_path("prepare");
+    let prepared = runtime_path("PreparedRequest");
+    block.items.push(syn::parse_quote! {
+        #[doc = #doc]
+        pub async fn prepare(self) -> Result<#prepared, #error> {
+            #prepare(self.client, #action, #generated).await
         }
     });
     Ok(())
@@ -139,6 +155,11 @@ mod tests {
             panic!("an impl")
         };
         assert_eq!(block.items.iter().filter(|i| is_public_send(i)).count(), 1);
+        let text = file.to_token_stream().to_string();
+        assert!(
+            text.contains("pub async fn prepare (self) -> Result < crate :: runtime :: PreparedRequest , crate :: runtime :: Error >"),
+            "{text}"
+        );
         let text = file.to_token_stream().to_string();
         assert!(text.contains("async fn send_generated (self)"), "{text}");
         assert!(
