@@ -2,7 +2,7 @@
 //! `LOSANT_API_TOKEN` is set.
 //!
 //! ```sh
-//! cargo run --example quickstart
+//! cargo run -p losant-invites-client --example quickstart
 //! ```
 //!
 //! With `LOSANT_API_TOKEN`, `LOSANT_INSTANCE_ID`, `LOSANT_ORG_ID` and `LOSANT_INVITE_ID` set, it
