@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use http_body_util::BodyExt;
 use progenitor_client::ClientInfo;
-use reqwest::{Method, Request, Response};
+use reqwest::{Request, Response};
 use tracing::{Instrument, Level};
 
 use crate::Client;
@@ -18,7 +18,7 @@ use crate::retry::{is_retried_status, retry_after};
 /// Sends `request` of `client`, retrying as the client's policy allows.
 pub(crate) async fn send(client: &Client, request: Request) -> reqwest::Result<Response> {
     let started = Instant::now();
-    let idempotent = is_idempotent(request.method());
+    let idempotent = is_retry_safe();
     // A copy to send again, made only when a retry is possible at all; `None` for a streamed
     // body, which cannot be sent twice.
     let spare = (client.inner().retry.max_attempts() > 1)
@@ -34,20 +34,23 @@ pub(crate) async fn send(client: &Client, request: Request) -> reqwest::Result<R
     Box::pin(retry(client, spare, result, wait, idempotent, started)).await
 }
 
-/// Whether a request with `method` may run twice without harm: GET and DELETE may, a POST
-/// (resendInvite) may not.
-fn is_idempotent(method: &Method) -> bool {
-    method != Method::POST
+/// Whether the action under way may run twice without harm (get and delete may, resendInvite
+/// may not), as the spec's model says through its generated `send`.
+fn is_retry_safe() -> bool {
+    call::action().is_some_and(|action| action.retry_safe)
+}
+
+/// Losant's name of the action under way, for tracing.
+fn action_name() -> &'static str {
+    call::action().map_or("unknown", |action| action.name)
 }
 
 /// Sends `request` as attempt number `attempt`.
 async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Result<Response> {
-    // resendInvite and delete change something on the server; get does not.
-    let changes = request.method() != Method::GET;
-    let idempotent = is_idempotent(request.method());
+    let idempotent = is_retry_safe();
     let span = tracing::info_span!(
         "losant_invites_client::request",
-        action = call::action(),
+        action = action_name(),
         method = %request.method(),
         path = request.url().path(),
         attempt,
@@ -85,7 +88,7 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
             span.record("status", status.as_u16());
         }
         // One event per attempt, whole in itself: what a command line's `-v` prints.
-        let action = call::action();
+        let action = action_name();
         let _entered = span.enter();
         match &result {
             Ok(response) => {
@@ -123,7 +126,6 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
     // The status of an answer whose body then broke off is kept: the call's error shows it.
     call::record(call::Attempt {
         number: attempt,
-        changes,
         status,
         outcome_unknown,
     });
@@ -214,7 +216,7 @@ fn retry_wait(
         return None;
     }
     tracing::debug!(
-        action = call::action(),
+        action = action_name(),
         attempt = attempt + 1,
         status = result
             .as_ref()

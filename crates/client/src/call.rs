@@ -12,6 +12,7 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::Client;
+use crate::action::Action;
 use crate::error::{Error, ErrorKind};
 use crate::prepared::PreparedRequest;
 use crate::response_limit::is_over_cap;
@@ -25,13 +26,11 @@ tokio::task_local! {
 
 /// What one call of an action records as it goes.
 struct Call {
-    action: &'static str,
+    action: &'static Action,
     attempts: Cell<u32>,
     /// The status of the last answer, `0` for none yet, which progenitor's error drops when
     /// an error answer's body is not JSON.
     last_status: Cell<u16>,
-    /// Whether the request changes something on the server (resendInvite, delete).
-    changes: Cell<bool>,
     /// Whether an attempt before the last reached the server with an outcome unknown.
     unknown_before: Cell<bool>,
     /// Whether the last attempt reached the server with an outcome unknown.
@@ -44,12 +43,11 @@ struct Call {
 }
 
 impl Call {
-    fn new(action: &'static str) -> Self {
+    fn new(action: &'static Action) -> Self {
         Self {
             action,
             attempts: Cell::new(0),
             last_status: Cell::new(0),
-            changes: Cell::new(false),
             unknown_before: Cell::new(false),
             last_unknown: Cell::new(false),
             headers: Cell::default(),
@@ -58,7 +56,7 @@ impl Call {
         }
     }
 
-    fn dry_run(action: &'static str) -> Self {
+    fn dry_run(action: &'static Action) -> Self {
         Self {
             dry_run: true,
             ..Self::new(action)
@@ -72,7 +70,7 @@ impl Call {
     /// What the attempts recorded, for the call's error.
     fn record(&self) -> Record {
         let status = self.last_status();
-        let changes = self.changes.get();
+        let changes = self.action.changes;
         // A success answer whose body then failed: the action was carried out. A 404 after an
         // attempt whose outcome is unknown: that attempt may have done it.
         let may_have_taken_effect = changes
@@ -98,8 +96,6 @@ struct Record {
 pub(crate) struct Attempt {
     /// Which attempt, from 1.
     pub(crate) number: u32,
-    /// Whether the request changes something on the server.
-    pub(crate) changes: bool,
     /// The answer's status, if an answer came.
     pub(crate) status: Option<StatusCode>,
     /// Whether the request reached the server and what became of it is unknown: the
@@ -108,9 +104,9 @@ pub(crate) struct Attempt {
     pub(crate) outcome_unknown: bool,
 }
 
-/// Losant's name of the action under way, such as `instanceOrgInvite.get`, for tracing.
-pub(crate) fn action() -> &'static str {
-    CALL.try_with(|call| call.action).unwrap_or("unknown")
+/// The action under way in this task: generated code always runs inside a call.
+pub(crate) fn action() -> Option<&'static Action> {
+    CALL.try_with(|call| call.action).ok()
 }
 
 /// Records how an attempt of the call under way ended.
@@ -120,7 +116,6 @@ pub(crate) fn record(attempt: Attempt) {
         call.attempts.set(attempt.number);
         call.last_status
             .set(attempt.status.map_or(0, |status| status.as_u16()));
-        call.changes.set(attempt.changes);
         call.unknown_before
             .set(call.unknown_before.get() || call.last_unknown.get());
         call.last_unknown.set(attempt.outcome_unknown);
@@ -157,7 +152,7 @@ pub(crate) fn nothing_sent() -> reqwest::Response {
 /// built and checked as `send` builds and checks it, then kept and not sent.
 pub(crate) async fn prepare<T, F>(
     client: &Client,
-    action: &'static str,
+    action: &'static Action,
     send: F,
 ) -> Result<PreparedRequest, Error>
 where
@@ -172,11 +167,12 @@ where
     match (prepared, error) {
         (Some(prepared), _) => Ok(prepared),
         // Invalid input: nothing was built.
-        (None, Some(error)) => Err(present(action, error, None)
+        (None, Some(error)) => Err(present(action.name, error, None)
             .await
             .finish(&client.inner().token)),
         (None, None) => {
-            Err(Error::new(action, ErrorKind::InvalidInput).with_detail("no request was built"))
+            Err(Error::new(action.name, ErrorKind::InvalidInput)
+                .with_detail("no request was built"))
         }
     }
 }
@@ -189,7 +185,7 @@ where
 /// `join_all`, a spawned task, a `select!`).
 pub(crate) fn send<'a, T, F>(
     client: &'a Client,
-    action: &'static str,
+    action: &'static Action,
     send: F,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
@@ -219,10 +215,13 @@ where
             (Err(error), record, _) => {
                 // Boxed: the error path's state is large, and kept inline it would enlarge
                 // every call's future, including the ones that succeed.
-                let error = Box::pin(present(action, error, record.status))
+                let error = Box::pin(present(action.name, error, record.status))
                     .await
-                    .with_attempts(record.attempts)
-                    .with_effect(record.may_have_taken_effect);
+                    .with_attempts(record.attempts);
+                let error = match record.may_have_taken_effect {
+                    true => error.with_possible_effect(action.if_outcome_unknown),
+                    false => error,
+                };
                 Err(error.finish(&client.inner().token))
             }
         }
@@ -347,19 +346,25 @@ mod tests {
         assert_send(&client.instance_org_invite_get().send());
         assert_send(&client.instance_org_invite_delete().send());
         assert_send(&client.instance_org_invite_resend_invite().send());
+        assert_send(&client.instance_org_invite_get().prepare());
     }
 
     #[tokio::test]
     async fn a_call_reports_what_its_attempts_recorded() {
+        static DELETE: Action = Action {
+            name: "instanceOrgInvite.delete",
+            retry_safe: true,
+            changes: true,
+            if_outcome_unknown: None,
+        };
         let attempt = |number, status, outcome_unknown| Attempt {
             number,
-            changes: true,
             status,
             outcome_unknown,
         };
         let recorded = CALL
-            .scope(Call::new("instanceOrgInvite.delete"), async {
-                assert_eq!(action(), "instanceOrgInvite.delete");
+            .scope(Call::new(&DELETE), async {
+                assert_eq!(action().map(|a| a.name), Some("instanceOrgInvite.delete"));
                 record(attempt(1, Some(StatusCode::SERVICE_UNAVAILABLE), false));
                 let after_one = CALL.with(Call::record);
                 record(attempt(2, None, true));
@@ -387,10 +392,9 @@ mod tests {
     fn record_outside_a_call() {
         record(Attempt {
             number: 1,
-            changes: false,
             status: None,
             outcome_unknown: false,
         });
-        assert_eq!(action(), "unknown");
+        assert!(action().is_none());
     }
 }

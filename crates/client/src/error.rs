@@ -63,7 +63,9 @@ pub struct Error {
     excerpt: Option<String>,
     body: Option<Body>,
     attempts: u32,
-    may_have_taken_effect: bool,
+    /// Whether the action may have taken effect although it failed, and if so what to
+    /// check (the spec's `x-if-outcome-unknown`, when it says).
+    possible_effect: Option<Option<&'static str>>,
 }
 
 /// An answer's body, kept whole.
@@ -85,7 +87,7 @@ impl Error {
             excerpt: None,
             body: None,
             attempts: 0,
-            may_have_taken_effect: false,
+            possible_effect: None,
         }
     }
 
@@ -134,8 +136,10 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_effect(mut self, may_have_taken_effect: bool) -> Self {
-        self.may_have_taken_effect = may_have_taken_effect;
+    /// Marks the error as one whose action may have taken effect all the same; `advice` says
+    /// what to check.
+    pub(crate) fn with_possible_effect(mut self, advice: Option<&'static str>) -> Self {
+        self.possible_effect = Some(advice);
         self
     }
 
@@ -233,15 +237,14 @@ impl Error {
         }
     }
 
-    /// Whether a resendInvite or a delete may have been carried out although it is reported as
-    /// failed: the request reached the server and its outcome is unknown (the connection was
-    /// cut after sending, a gateway answered 502 or 504, or the answer timed out), or its
-    /// answer was a success whose body broke off, or a retried delete answered 404 after an
-    /// earlier attempt reached the server. Look the invite up before acting again: a resent
-    /// invite's old ID answers 404 once the resend happened, and the new invite has a new ID.
-    /// Always `false` for `get`, which changes nothing.
+    /// Whether an action that changes something (resendInvite, delete) may have been carried
+    /// out although it is reported as failed: the request reached the server and its outcome
+    /// is unknown (the connection was cut after sending, a gateway answered 502 or 504, or the
+    /// answer timed out), or its answer was a success whose body broke off, or a retried
+    /// delete answered 404 after an earlier attempt reached the server. `Display` then says
+    /// what to check before acting again. Always `false` for `get`, which changes nothing.
     pub fn may_have_taken_effect(&self) -> bool {
-        self.may_have_taken_effect
+        self.possible_effect.is_some()
     }
 
     /// How many attempts were made: 0 when nothing was sent, more than 1 after retries.
@@ -295,17 +298,9 @@ impl fmt::Display for Error {
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
         }
-        if self.may_have_taken_effect {
+        if let Some(advice) = self.possible_effect {
             f.write_str("; it may have taken effect all the same: ")?;
-            f.write_str(match self.action {
-                "instanceOrgInvite.resendInvite" => {
-                    "look the invite up, and if its old ID answers 404 the resend happened (the new invite has a new ID)"
-                }
-                "instanceOrgInvite.delete" => {
-                    "look the invite up, and if it answers 404 it is gone"
-                }
-                _ => "look the invite up before acting again",
-            })?;
+            f.write_str(advice.unwrap_or("check before acting again"))?;
         }
         Ok(())
     }
@@ -323,7 +318,7 @@ impl fmt::Debug for Error {
             .field("body_excerpt", &self.excerpt)
             .field("body", &self.body)
             .field("attempts", &self.attempts)
-            .field("may_have_taken_effect", &self.may_have_taken_effect)
+            .field("may_have_taken_effect", &self.may_have_taken_effect())
             .finish()
     }
 }
@@ -490,12 +485,16 @@ mod tests {
     fn a_possible_effect_is_said_on_the_same_line() {
         let error = Error::new("instanceOrgInvite.resendInvite", ErrorKind::Transport)
             .with_detail("connection closed before message completed")
-            .with_effect(true)
+            .with_possible_effect(Some("look the invite up before resending"))
             .finish("");
         let text = error.to_string();
         assert!(error.may_have_taken_effect());
-        assert!(text.contains("it may have taken effect"), "{text}");
-        assert!(text.contains("old ID answers 404"), "{text}");
+        assert!(
+            text.ends_with(
+                "; it may have taken effect all the same: look the invite up before resending"
+            ),
+            "{text}"
+        );
         assert!(!text.contains('\n'));
     }
 

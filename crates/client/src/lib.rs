@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod action;
 mod attempts;
 mod call;
 mod client_builder;

@@ -2,6 +2,7 @@
 //! `losant-invites-codegen`) names this module and nothing else of the crate's own, so the
 //! other modules can be renamed and reshaped freely.
 
+pub(crate) use crate::action::Action;
 pub(crate) use crate::call::{prepare, send};
 pub(crate) use crate::error::Error;
 pub(crate) use crate::losant_id::LosantId;

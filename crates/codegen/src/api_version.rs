@@ -10,17 +10,13 @@
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Stmt};
 
-use crate::CodegenError;
-use crate::progenitor_shape::{builder_impl, changed, method};
-use crate::spec::OperationNames;
+use crate::error::CodegenError;
+use crate::model::Operation;
+use crate::progenitor_shape::{GeneratedSend, changed};
 
 /// Drops the `api-version` header from the action's `send`.
-pub(crate) fn drop_header(
-    file: &mut syn::File,
-    names: &OperationNames,
-) -> Result<(), CodegenError> {
-    let builder = &names.builder;
-    let send = method(builder_impl(file, builder)?, builder, "send")?;
+pub(crate) fn drop_header(send: &mut GeneratedSend, op: &Operation) -> Result<(), CodegenError> {
+    let builder = &op.builder;
     let mut pass = DropApiVersion::default();
     pass.visit_block_mut(&mut send.block);
     if pass.appends != 1 {
@@ -89,23 +85,18 @@ fn is_api_version_append(stmt: &Stmt) -> bool {
 mod tests {
     use quote::ToTokens;
 
-    fn fixture(body: proc_macro2::TokenStream) -> syn::File {
-        syn::parse_quote! {
-            pub mod builder {
-                impl<'a> ThingGet<'a> {
-                    pub async fn send(self) { #body }
-                }
+    fn fixture(body: proc_macro2::TokenStream) -> crate::progenitor_shape::GeneratedSend {
+        let mut block: syn::ItemImpl = syn::parse_quote! {
+            impl<'a> ThingGet<'a> {
+                pub async fn send(self) { #body }
             }
-        }
-    }
-
-    fn names() -> crate::spec::OperationNames {
-        crate::spec::OperationNames::from_id("thing_get")
+        };
+        crate::progenitor_shape::GeneratedSend::take(&mut block, "ThingGet").unwrap()
     }
 
     #[test]
     fn the_header_goes_and_the_map_starts_empty() {
-        let mut file = fixture(quote::quote! {
+        let mut send = fixture(quote::quote! {
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
@@ -115,8 +106,8 @@ mod tests {
                 header_map.append("losantdomain", value.to_string().try_into()?);
             }
         });
-        super::drop_header(&mut file, &names()).unwrap();
-        let text = file.to_token_stream().to_string();
+        super::drop_header(&mut send, &crate::model::bare_get()).unwrap();
+        let text = send.to_token_stream().to_string();
         assert!(!text.contains("api-version"), "{text}");
         assert!(text.contains("HeaderMap :: new ()"), "{text}");
         assert!(text.contains("\"losantdomain\""), "{text}");
@@ -124,11 +115,11 @@ mod tests {
 
     #[test]
     fn a_send_of_another_shape_is_an_error() {
-        let mut file = fixture(quote::quote! {
+        let mut send = fixture(quote::quote! {
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.insert("api-version", value);
         });
-        let error = super::drop_header(&mut file, &names())
+        let error = super::drop_header(&mut send, &crate::model::bare_get())
             .expect_err("a miss")
             .to_string();
         assert!(error.contains("from_static(\"api-version\")"), "{error}");

@@ -8,9 +8,11 @@
 
 use syn::{ImplItem, Visibility};
 
-use crate::CodegenError;
-use crate::progenitor_shape::{builder_impl, changed, inherent_impl, method};
-use crate::spec::OperationNames;
+use syn::ItemImpl;
+
+use crate::error::CodegenError;
+use crate::model::Operation;
+use crate::progenitor_shape::{changed, inherent_impl, method};
 
 /// Drops `Client::new` and makes `Client::new_with_client` crate-private.
 pub(crate) fn seal_client(file: &mut syn::File) -> Result<(), CodegenError> {
@@ -26,13 +28,9 @@ pub(crate) fn seal_client(file: &mut syn::File) -> Result<(), CodegenError> {
     Ok(())
 }
 
-/// Makes the `new` of the action's builder crate-private.
-pub(crate) fn hide_builder_new(
-    file: &mut syn::File,
-    names: &OperationNames,
-) -> Result<(), CodegenError> {
-    let block = builder_impl(file, &names.builder)?;
-    method(block, &names.builder, "new")?.vis = crate_private();
+/// Makes the `new` of the action's builder, whose `impl` is `block`, crate-private.
+pub(crate) fn hide_builder_new(block: &mut ItemImpl, op: &Operation) -> Result<(), CodegenError> {
+    method(block, &op.builder, "new")?.vis = crate_private();
     Ok(())
 }
 
@@ -64,7 +62,8 @@ mod tests {
     fn users_see_neither_constructor() {
         let mut file = fixture();
         seal_client(&mut file).unwrap();
-        hide_builder_new(&mut file, &OperationNames::from_id("thing_get")).unwrap();
+        let block = crate::progenitor_shape::builder_impl(&mut file, "ThingGet").unwrap();
+        hide_builder_new(block, &crate::model::bare_get()).unwrap();
         let text = file.to_token_stream().to_string();
         assert!(!text.contains("pub fn new ("), "{text}");
         assert!(text.contains("pub (crate) fn new_with_client"), "{text}");

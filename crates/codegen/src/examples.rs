@@ -1,79 +1,67 @@
-//! A compiled example in the docs of each action's `Client` method, built from the spec's
-//! parameter and body examples, in place of progenitor's uncompiled one: an example that stops
+//! What the docs of each action's `Client` method say beyond progenitor's summary: the scopes
+//! that grant it, from the spec's `security`, and a compiled example built from the spec's
+//! parameter and body examples, in place of progenitor's uncompiled one. An example that stops
 //! compiling fails the client's doc tests.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
+use serde_json::Value;
 
+use crate::error::{CodegenError, problem};
+use crate::model::{Body, Operation};
 use crate::progenitor_shape::{changed, client_method, doc_mut};
-use crate::spec::{
-    OperationNames, SpecOperation, component_schema, parameter_schema, property_type_name,
-    referenced_name, request_body,
-};
-use crate::{CodegenError, problem};
 
 /// The crate the generated code is compiled into, as doc examples name it.
 const CLIENT_CRATE: &str = "losant_invites_client";
 
-/// Replaces progenitor's uncompiled example in the docs of the action's `Client` method.
-pub(crate) fn document(
-    file: &mut syn::File,
-    spec: &OpenAPI,
-    op: &SpecOperation<'_>,
-    names: &OperationNames,
-) -> Result<(), CodegenError> {
-    let example = example(spec, op, &names.method)?;
-    let function = client_method(file, &names.method)?;
+/// Replaces progenitor's uncompiled example in the docs of the action's `Client` method by
+/// the scopes and a compiled example.
+pub(crate) fn document(file: &mut syn::File, op: &Operation) -> Result<(), CodegenError> {
+    let example = example(op)?;
+    let function = client_method(file, &op.client_method)?;
     let doc = doc_mut(function, "Client")?;
     let text = doc.value();
     let Some((kept, _)) = text.split_once("```ignore") else {
         return Err(changed(format_args!(
             "an ```ignore example in the docs of `Client::{}`",
-            names.method
+            op.client_method
         )));
     };
+    let scopes = match op.scopes.as_slice() {
+        [] => String::new(),
+        scopes => format!(
+            "\n\n# Authentication\n\nThe token needs at least one of the scopes {}.",
+            scopes
+                .iter()
+                .map(|scope| format!("`{scope}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     *doc = syn::LitStr::new(
-        &format!("{}\n\n# Example\n\n{example}", kept.trim_end()),
+        &format!("{}{scopes}\n\n# Example\n\n{example}", kept.trim_end()),
         doc.span(),
     );
     Ok(())
 }
+
 /// A compiled example of the action: its required parameters and body from the spec's examples.
-fn example(spec: &OpenAPI, op: &SpecOperation<'_>, method: &str) -> Result<String, CodegenError> {
+fn example(op: &Operation) -> Result<String, CodegenError> {
     let mut calls = String::new();
-    for parameter in &op.parameters {
-        let data = parameter.parameter_data_ref();
-        if !data.required {
-            continue;
-        }
-        let value = data
-            .example
-            .clone()
-            .or_else(|| {
-                parameter_schema(spec, parameter)?
-                    .schema_data
-                    .example
-                    .clone()
-            })
-            .ok_or_else(|| problem(format!("{method}: parameter {} has no example", data.name)))?;
-        calls.push_str(&format!("    .{}({value})\n", data.name.to_snake_case()));
+    for parameter in op.parameters.iter().filter(|p| p.required) {
+        let value = parameter.example.as_ref().ok_or_else(|| {
+            problem(format!(
+                "{}: parameter {} has no example",
+                op.label(),
+                parameter.name
+            ))
+        })?;
+        calls.push_str(&format!("    .{}({value})\n", parameter.rust_name));
     }
-    if let Some(schema) = crate::spec::request_body_schema(spec, op.operation) {
-        calls.push_str(&format!("    .body({})\n", body_example(spec, op, schema)?));
+    if let Some(body) = &op.body {
+        calls.push_str(&format!("    .body({})\n", body_example(op, body)?));
     }
     let answer = op
-        .operation
-        .responses
-        .responses
-        .iter()
-        .find(|(status, _)| status.to_string().starts_with('2'))
-        .and_then(|(_, response)| match response {
-            ReferenceOr::Item(response) => {
-                response.content.get("application/json")?.schema.as_ref()
-            }
-            ReferenceOr::Reference { .. } => None,
-        })
-        .and_then(referenced_name)
+        .success_component()
         .map(|name| {
             name.to_snake_case()
                 .rsplit('_')
@@ -87,59 +75,61 @@ fn example(spec: &OpenAPI, op: &SpecOperation<'_>, method: &str) -> Result<Strin
          # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
          # use {CLIENT_CRATE}::{{Client, types}};\n\
          let client = Client::builder().token(std::env::var(\"LOSANT_API_TOKEN\")?).build()?;\n\
-         let {answer} = client\n    .{method}()\n{calls}    .send()\n    .await?;\n\
+         let {answer} = client\n    .{}()\n{calls}    .send()\n    .await?;\n\
          # Ok(())\n\
          # }}\n\
-         ```"
+         ```",
+        op.client_method
     ))
 }
 
-/// The Rust expression building the body example: a struct literal of the body type, with
-/// enum-valued fields from the spec's example.
-fn body_example(
-    spec: &OpenAPI,
-    op: &SpecOperation<'_>,
-    schema_name: &str,
-) -> Result<String, CodegenError> {
-    let unsupported = |what: &str| {
+/// The Rust expression building the body's example: a struct literal of the body type when
+/// every field of the example is an enum of the spec (such as a role), which reads best; else
+/// the example as JSON, decoded into the body type, which takes any shape.
+fn body_example(op: &Operation, body: &Body) -> Result<String, CodegenError> {
+    let example = body.example.as_ref().ok_or_else(|| {
         problem(format!(
-            "{schema_name}: cannot render the body example: {what}"
+            "{}: the request body {} has no example",
+            op.label(),
+            body.schema
         ))
+    })?;
+    let Value::Object(fields) = example else {
+        return Err(problem(format!(
+            "{}: the example of the request body {} is not an object",
+            op.label(),
+            body.schema
+        )));
     };
-    let from_body = request_body(spec, op.operation)
-        .and_then(|body| body.content.get("application/json")?.example.clone());
-    let schema = component_schema(spec, schema_name)
-        .ok_or_else(|| unsupported("the schema is not inline"))?;
-    let example = from_body
-        .or_else(|| schema.schema_data.example.clone())
-        .ok_or_else(|| unsupported("no example"))?;
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return Err(unsupported("not an object"));
-    };
-    let serde_json::Value::Object(fields) = example else {
-        return Err(unsupported("the example is not an object"));
-    };
+    let schema = &body.schema;
     let mut parts = Vec::new();
     for (name, value) in fields {
-        let property = object
-            .properties
-            .get(&name)
-            .ok_or_else(|| unsupported(&format!("{name} is not a property")))?;
-        let enum_name = property_type_name(property)
-            .ok_or_else(|| unsupported(&format!("{name} is not a named enum")))?;
-        let value = value
-            .as_str()
-            .ok_or_else(|| unsupported(&format!("{name} is not a string")))?;
+        let field = body
+            .fields
+            .iter()
+            .find(|f| &f.name == name)
+            .ok_or_else(|| {
+                problem(format!(
+                    "{}: the body example's {name} is not a property of {schema}",
+                    op.label()
+                ))
+            })?;
+        let (Some(enum_name), Value::String(value), true) =
+            (&field.component, value, field.is_enum)
+        else {
+            return Ok(format!(
+                "serde_json::from_value::<types::{schema}>(serde_json::json!({example}))?"
+            ));
+        };
         let variant = format!("types::{enum_name}::{}", value.to_upper_camel_case());
-        let variant = if object.required.contains(&name) {
-            variant
-        } else {
-            format!("Some({variant})")
+        let variant = match field.required {
+            true => variant,
+            false => format!("Some({variant})"),
         };
         parts.push(format!("{}: {variant}", name.to_snake_case()));
     }
     Ok(format!(
-        "types::{schema_name} {{ {}, ..Default::default() }}",
+        "types::{schema} {{ {}, ..Default::default() }}",
         parts.join(", ")
     ))
 }
@@ -191,28 +181,75 @@ paths:
 ";
         let error = crate::generate(spec).unwrap_err().to_string();
         assert!(
-            error.contains("thing_get: parameter thingId has no example"),
+            error.contains("thing_get (GET /things/{thingId}): parameter thingId has no example"),
             "{error}"
         );
     }
 
     #[test]
     fn docs_without_progenitor_s_example_are_an_error() {
-        let spec = crate::spec::bare_get();
         let mut file: syn::File = syn::parse_quote! {
             impl Client {
                 ///Gets a thing
                 pub fn thing_get(&self) {}
             }
         };
-        let op = &crate::spec::operations(&spec)[0];
-        let names = crate::spec::OperationNames::of(op).unwrap();
-        let error = super::document(&mut file, &spec, op, &names)
+        let error = super::document(&mut file, &crate::model::bare_get())
             .unwrap_err()
             .to_string();
         assert!(
             error.contains("an ```ignore example in the docs of `Client::thing_get`"),
             "{error}"
+        );
+    }
+
+    /// A body example of any shape (strings, numbers, booleans, lists, nested objects) is
+    /// written as JSON decoded into the body type; one of enums alone as a struct literal.
+    #[test]
+    fn body_examples_of_every_shape_are_rendered() {
+        let spec = |example: &str| {
+            format!(
+                "openapi: 3.0.3
+info: {{title: t, version: 1.0.0}}
+paths:
+  /things:
+    post:
+      operationId: thing_post
+      requestBody:
+        content:
+          application/json:
+            schema: {{$ref: '#/components/schemas/Thing'}}
+            example: {example}
+      responses:
+        '201': {{description: ok}}
+components:
+  schemas:
+    Level: {{type: string, enum: [low, high]}}
+    Thing:
+      type: object
+      properties:
+        level: {{allOf: [$ref: '#/components/schemas/Level']}}
+        email: {{type: string}}
+        tags: {{type: array, items: {{type: string}}}}
+        size: {{type: number}}
+        nested: {{type: object, properties: {{on: {{type: boolean}}}}}}
+"
+            )
+        };
+        let source = crate::generate(&spec("{level: high}")).unwrap();
+        assert!(
+            source.contains(
+                ".body(types::Thing { level: Some(types::Level::High), ..Default::default() })"
+            ),
+            "{source}"
+        );
+        let source = crate::generate(&spec(
+            "{level: low, email: a@example.com, tags: [x, y], size: 1.5, nested: {on: true}}",
+        ))
+        .unwrap();
+        assert!(
+            source.contains(r#".body(serde_json::from_value::<types::Thing>(serde_json::json!({"email":"a@example.com","level":"low","nested":{"on":true},"size":1.5,"tags":["x","y"]}))?)"#),
+            "{source}"
         );
     }
 }

@@ -3,126 +3,80 @@
 //! anything is sent, so an over-long list never reaches the server.
 
 use heck::ToSnakeCase;
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use quote::{format_ident, quote};
 use syn::Item;
 
-use crate::spec::{component_schema, operations, property_type_name, request_body_schema};
-use crate::{CodegenError, problem};
-
-/// Whether the object schema `name` has any array with a `maxItems`.
-pub(crate) fn has_limits(spec: &OpenAPI, name: &str) -> Result<bool, CodegenError> {
-    Ok(!limits(spec, name)?.is_empty())
-}
-
-/// A list property of a request body with a `maxItems`.
-struct Limit {
-    name: String,
-    max: usize,
-    /// An optional property of a named list type, which typify makes an `Option`: one not set
-    /// is not sent, and so has no limit to check.
-    optional: bool,
-}
-
-/// The list properties of the object schema `name` that carry `maxItems`: inline arrays, and
-/// `$ref`s (plain or in a one-element `allOf`) to named arrays.
-fn limits(spec: &OpenAPI, name: &str) -> Result<Vec<Limit>, CodegenError> {
-    let schema =
-        component_schema(spec, name).ok_or_else(|| problem(format!("no inline schema {name}")))?;
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return Ok(Vec::new());
-    };
-    let max_items = |schema: &Schema| match &schema.schema_kind {
-        SchemaKind::Type(Type::Array(array)) => array.max_items,
-        _ => None,
-    };
-    Ok(object
-        .properties
-        .iter()
-        .filter_map(|(property, schema)| {
-            let (max, named) = match property_type_name(schema) {
-                Some(named) => (max_items(component_schema(spec, named)?)?, true),
-                None => match schema {
-                    ReferenceOr::Item(schema) => (max_items(schema)?, false),
-                    ReferenceOr::Reference { .. } => return None,
-                },
-            };
-            Some(Limit {
-                name: property.clone(),
-                max,
-                optional: named && !object.required.contains(property),
-            })
-        })
-        .collect())
-}
+use crate::model::{Api, Limit};
 
 /// `check_limits` for every request body type whose arrays have a `maxItems`.
-pub(crate) fn checks(spec: &OpenAPI) -> Result<Vec<Item>, CodegenError> {
-    let mut bodies: Vec<&str> = operations(spec)
+pub(crate) fn checks(api: &Api) -> Vec<Item> {
+    let mut bodies: Vec<_> = api
+        .operations
         .iter()
-        .filter_map(|op| request_body_schema(spec, op.operation))
+        .filter_map(|op| op.body.as_ref())
+        .filter(|body| !body.limits.is_empty())
         .collect();
-    bodies.sort_unstable();
-    bodies.dedup();
-    let mut items = Vec::new();
-    for body in bodies {
-        let limits = limits(spec, body)?;
-        if limits.is_empty() {
-            continue;
-        }
-        let summary = limits
-            .iter()
-            .map(|limit| format!("at most {} `{}`", limit.max, limit.name))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let doc = format!(
-            " Checks the limits the spec sets that the type cannot hold by itself: {summary}.\n\n\
-             `send` calls it before sending, so an over-long list never reaches the server.\n\n\
-             # Errors\n\n\
-             A message naming the first list over its limit."
-        );
-        let checks = limits.iter().map(
-            |Limit {
-                 name,
-                 max,
-                 optional,
-             }| {
-                let field = format_ident!("{}", name.to_snake_case());
-                let list = match optional {
-                    true => quote!(self.#field.as_ref()),
-                    false => quote!(Some(&self.#field)),
-                };
-                quote! {
-                    if let Some(list) = #list && list.len() > #max {
-                        return Err(format!(
-                            "{} holds {} items; at most {} are allowed",
-                            #name,
-                            list.len(),
-                            #max,
-                        ));
-                    }
-                }
-            },
-        );
-        let ty = format_ident!("{body}");
-        items.push(syn::parse_quote! {
-            impl types::#ty {
-                #[doc = #doc]
-                pub fn check_limits(&self) -> Result<(), String> {
-                    #(#checks)*
-                    Ok(())
+    bodies.sort_unstable_by(|a, b| a.schema.cmp(&b.schema));
+    bodies.dedup_by(|a, b| a.schema == b.schema);
+    bodies
+        .into_iter()
+        .map(|body| check(&body.schema, &body.limits))
+        .collect()
+}
+
+/// `check_limits` on the body type `schema`.
+fn check(schema: &str, limits: &[Limit]) -> Item {
+    let summary = limits
+        .iter()
+        .map(|limit| format!("at most {} `{}`", limit.max, limit.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = format!(
+        " Checks the limits the spec sets that the type cannot hold by itself: {summary}.\n\n\
+         `send` calls it before sending, so an over-long list never reaches the server.\n\n\
+         # Errors\n\n\
+         A message naming the first list over its limit."
+    );
+    let checks = limits.iter().map(
+        |Limit {
+             name,
+             max,
+             optional,
+         }| {
+            let field = format_ident!("{}", name.to_snake_case());
+            let list = match optional {
+                true => quote!(self.#field.as_ref()),
+                false => quote!(Some(&self.#field)),
+            };
+            quote! {
+                if let Some(list) = #list && list.len() > #max {
+                    return Err(format!(
+                        "{} holds {} items; at most {} are allowed",
+                        #name,
+                        list.len(),
+                        #max,
+                    ));
                 }
             }
-        });
+        },
+    );
+    let ty = format_ident!("{schema}");
+    syn::parse_quote! {
+        impl types::#ty {
+            #[doc = #doc]
+            pub fn check_limits(&self) -> Result<(), String> {
+                #(#checks)*
+                Ok(())
+            }
+        }
     }
-    Ok(items)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn a_body_with_max_items_gets_a_check_naming_the_list() {
-        let spec = crate::parse_spec(
+        let api = crate::model::of(
             "openapi: 3.0.3
 info: {title: t, version: 1.0.0}
 paths:
@@ -145,9 +99,8 @@ components:
         name: {type: string}
     Labels: {type: array, items: {type: string}, maxItems: 5}
 ",
-        )
-        .unwrap();
-        let items = super::checks(&spec).unwrap();
+        );
+        let items = super::checks(&api);
         assert_eq!(items.len(), 1);
         let text = quote::ToTokens::to_token_stream(&items[0]).to_string();
         assert!(text.contains("impl types :: Thing"), "{text}");

@@ -4,57 +4,42 @@
 //! progenitor writes each path parameter as `encode_path(&id.to_string())`, two copies of the
 //! ID per segment and three segments per request: a measurable share of the client's cost over
 //! raw reqwest (see the README's Performance section). This pass hands each path parameter
-//! whose schema is the replaced [`ID_TYPE`] to the URL's `format!` directly, which writes it
+//! whose schema is the replaced `LosantId` to the URL's `format!` directly, which writes it
 //! through its `Display`. Path parameters of any other type keep progenitor's encoding.
 
-use heck::ToSnakeCase;
-use openapiv3::{Parameter, ParameterSchemaOrContent};
 use syn::Expr;
 
-use crate::progenitor_shape::{builder_impl, changed, edit_url_format, method};
-use crate::spec::{OperationNames, SpecOperation, referenced_name};
-use crate::{CodegenError, ID_TYPE};
+use crate::error::CodegenError;
+use crate::model::{Kind, Location, Operation};
+use crate::progenitor_shape::{GeneratedSend, changed, edit_url_format};
 
-/// Writes the operation's ID path parameters into its URL without encoding them.
-pub(crate) fn write_ids(
-    file: &mut syn::File,
-    op: &SpecOperation<'_>,
-    names: &OperationNames,
-) -> Result<(), CodegenError> {
-    let ids: Vec<String> = op
+/// Writes the ID path parameters of `op` into its URL without encoding them.
+pub(crate) fn write_ids(send: &mut GeneratedSend, op: &Operation) -> Result<(), CodegenError> {
+    let ids: Vec<&str> = op
         .parameters
         .iter()
-        .filter(|parameter| is_id_in_path(parameter))
-        .map(|parameter| parameter.parameter_data_ref().name.to_snake_case())
+        .filter(|p| p.location == Location::Path && p.kind == Kind::Id)
+        .map(|p| p.rust_name.as_str())
         .collect();
     if ids.is_empty() {
         return Ok(());
     }
-    let builder = &names.builder;
-    let send = method(builder_impl(file, builder)?, builder, "send")?;
+    let builder = &op.builder;
     let mut found = Vec::new();
     edit_url_format(send, builder, |arguments| {
         for argument in arguments.iter_mut() {
-            if let Some(id) = encoded(argument).filter(|id| ids.contains(id)) {
+            if let Some(id) = encoded(argument).filter(|id| ids.contains(&id.as_str())) {
                 *argument = syn::parse_str(&id).expect("a parameter's name is a Rust path");
                 found.push(id);
             }
         }
     })?;
-    match ids.iter().find(|id| !found.contains(id)) {
+    match ids.iter().find(|id| !found.iter().any(|f| f == *id)) {
         Some(missing) => Err(changed(format_args!(
             "`encode_path(&{missing}.to_string())` in the URL `format!` of `{builder}::send`"
         ))),
         None => Ok(()),
     }
-}
-
-fn is_id_in_path(parameter: &Parameter) -> bool {
-    let Parameter::Path { parameter_data, .. } = parameter else {
-        return false;
-    };
-    matches!(&parameter_data.format,
-        ParameterSchemaOrContent::Schema(schema) if referenced_name(schema) == Some(ID_TYPE))
 }
 
 /// `name` out of `encode_path(&name.to_string())`.
@@ -134,19 +119,17 @@ components:
 
     #[test]
     fn a_url_of_another_shape_is_an_error() {
-        let spec = crate::parse_spec(&spec("{$ref: '#/components/schemas/LosantId'}")).unwrap();
-        let op = &crate::spec::operations(&spec)[0];
-        let names = crate::spec::OperationNames::of(op).unwrap();
-        let mut file: syn::File = syn::parse_quote! {
-            pub mod builder {
-                impl<'a> ThingGet<'a> {
-                    pub async fn send(self) {
-                        let url = format!("{}/things/{}", client.baseurl, encode(&thing_id));
-                    }
+        let api = crate::model::of(&spec("{$ref: '#/components/schemas/LosantId'}"));
+        let mut block: syn::ItemImpl = syn::parse_quote! {
+            impl<'a> ThingGet<'a> {
+                pub async fn send(self) {
+                    let url = format!("{}/things/{}", client.baseurl, encode(&thing_id));
                 }
             }
         };
-        let error = super::write_ids(&mut file, op, &names)
+        let mut send =
+            crate::progenitor_shape::GeneratedSend::take(&mut block, "ThingGet").unwrap();
+        let error = super::write_ids(&mut send, &api.operations[0])
             .expect_err("a miss")
             .to_string();
         assert!(

@@ -1,9 +1,7 @@
 //! Adjustments that let progenitor read the spec as it is written, without changing what the
 //! spec says.
 
-use openapiv3::{OpenAPI, StatusCode};
-
-use crate::spec::operations_mut;
+use openapiv3::{OpenAPI, Operation, ReferenceOr, StatusCode};
 
 /// Turns each operation's `default` response into the `4XX` and `5XX` ranges.
 ///
@@ -27,4 +25,29 @@ pub(crate) fn default_response_as_error_ranges(spec: &mut OpenAPI) {
             (responses.responses).insert(StatusCode::Range(class), default.clone());
         }
     }
+}
+
+/// Every operation of the spec, mutably.
+fn operations_mut(spec: &mut OpenAPI) -> impl Iterator<Item = &mut Operation> {
+    spec.paths
+        .paths
+        .values_mut()
+        .filter_map(|item| match item {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .flat_map(|item| {
+            [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ]
+            .into_iter()
+            .flatten()
+        })
 }

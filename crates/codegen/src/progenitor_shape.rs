@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, ImplItemFn, Item, ItemImpl, Token};
 
-use crate::{CodegenError, problem};
+use crate::error::{CodegenError, problem};
 
 /// The error of a pass that did not find `expected` in progenitor's output.
 pub(crate) fn changed(expected: impl std::fmt::Display) -> CodegenError {
@@ -76,6 +76,45 @@ pub(crate) fn builder_impl<'a>(
     builder: &str,
 ) -> Result<&'a mut ItemImpl, CodegenError> {
     inherent_impl(module(file, "builder")?, builder)
+}
+
+/// progenitor's `send` of one builder, taken out of the builder's `impl` block. The passes that
+/// edit it get it from here, and `send.rs` alone puts it back (as `send_generated`, beside the
+/// public `send` and `prepare`): who holds it fixes the order the passes run in.
+pub(crate) struct GeneratedSend(ImplItemFn);
+
+impl GeneratedSend {
+    /// Takes `send` out of `block`, the `impl` of `builder`.
+    pub(crate) fn take(block: &mut ItemImpl, builder: &str) -> Result<Self, CodegenError> {
+        let at = block
+            .items
+            .iter()
+            .position(|item| matches!(item, ImplItem::Fn(f) if f.sig.ident == "send"))
+            .ok_or_else(|| changed(format_args!("a method `{builder}::send`")))?;
+        match block.items.remove(at) {
+            ImplItem::Fn(send) => Ok(Self(send)),
+            _ => unreachable!("the position of a method"),
+        }
+    }
+
+    /// The function, handed back to be put in its block again.
+    pub(crate) fn into_inner(self) -> ImplItemFn {
+        self.0
+    }
+}
+
+impl std::ops::Deref for GeneratedSend {
+    type Target = ImplItemFn;
+
+    fn deref(&self) -> &ImplItemFn {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for GeneratedSend {
+    fn deref_mut(&mut self) -> &mut ImplItemFn {
+        &mut self.0
+    }
 }
 
 /// The method `name` of the `impl` block `block` of `owner`.

@@ -7,24 +7,23 @@
 //! crate's `runtime::send`: that presents every failure as the client's `Error`, with the
 //! action's name, what its attempts recorded, and the token scrubbed.
 
-use openapiv3::OpenAPI;
 use quote::{format_ident, quote};
-use syn::Visibility;
+use syn::{ImplItem, ItemImpl, Visibility};
 
-use crate::progenitor_shape::{builder_impl, changed, method};
-use crate::spec::{OperationNames, SpecOperation, request_body_schema};
-use crate::{CodegenError, limits, runtime_path};
+use crate::error::CodegenError;
+use crate::model::Operation;
+use crate::progenitor_shape::{GeneratedSend, changed};
+use crate::runtime_path;
 
-/// Renames the builder's `send` to a private `send_generated` and adds the public `send`.
+/// Puts progenitor's `send` back into `block` as a private `send_generated`, and adds the
+/// public `send` and `prepare` beside it.
 pub(crate) fn wrap(
-    file: &mut syn::File,
-    spec: &OpenAPI,
-    op: &SpecOperation<'_>,
-    names: &OperationNames,
+    block: &mut ItemImpl,
+    send: GeneratedSend,
+    op: &Operation,
 ) -> Result<(), CodegenError> {
-    let builder = &names.builder;
-    let block = builder_impl(file, builder)?;
-    let send = method(block, builder, "send")?;
+    let builder = &op.builder;
+    let mut send = send.into_inner();
     let answer = success_type(&send.sig.output).ok_or_else(|| {
         changed(format_args!(
             "`{builder}::send(self) -> Result<ResponseValue<T>, Error<E>>`"
@@ -32,11 +31,12 @@ pub(crate) fn wrap(
     })?;
     send.sig.ident = format_ident!("send_generated");
     send.vis = Visibility::Inherited;
+    block.items.push(ImplItem::Fn(send));
 
     // The generated send itself, after the body's limit check where the spec sets limits.
-    let generated = match request_body_schema(spec, op.operation) {
-        Some(schema) if limits::has_limits(spec, schema)? => {
-            let schema = format_ident!("{schema}");
+    let generated = match &op.body {
+        Some(body) if !body.limits.is_empty() => {
+            let schema = format_ident!("{}", body.schema);
             quote! {
                 async move {
                     if let Ok(body) = &self.body {
@@ -50,6 +50,23 @@ pub(crate) fn wrap(
         }
         _ => quote!(self.send_generated()),
     };
+    // What the runtime needs to know of the action, from the model: its name, whether a
+    // retry is safe, whether it changes anything, and what to check when its answer is lost.
+    let (name, retry_safe, changes) = (&op.action, op.retry_safe, op.changes);
+    let advice = match &op.if_outcome_unknown {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    };
+    let action_type = runtime_path("Action");
+    block.items.push(syn::parse_quote! {
+        const ACTION: #action_type = #action_type {
+            name: #name,
+            retry_safe: #retry_safe,
+            changes: #changes,
+            if_outcome_unknown: #advice,
+        };
+    });
+    let action = quote!(&Self::ACTION);
     let doc = format!(
         " Sends the `{}` request and decodes Losant's answer.\n\n\
          Input is checked first: when it is invalid, nothing is sent.\n\n\
@@ -57,9 +74,8 @@ pub(crate) fn wrap(
          An [`Error`](crate::Error) that tells apart invalid input, a transport failure, a \
          timeout, an error answer from Losant (with its `type` and `message`) and an answer \
          that could not be decoded.",
-        names.action
+        op.action
     );
-    let action = &names.action;
     let error = runtime_path("Error");
     let run = runtime_path("send");
     block.items.push(syn::parse_quote! {
@@ -73,7 +89,7 @@ pub(crate) fn wrap(
          nothing: what a dry run shows.\n\n\
          # Errors\n\n\
          An [`Error`](crate::Error) of kind `InvalidInput` when the input is invalid.",
-        names.action
+        op.action
     );
     let prepare = runtime_path("prepare");
     let prepared = runtime_path("PreparedRequest");
@@ -130,9 +146,9 @@ mod tests {
     }
 
     fn wrapped(mut file: syn::File) -> Result<syn::File, CodegenError> {
-        let spec = crate::spec::bare_get();
-        let op = &crate::spec::operations(&spec)[0];
-        wrap(&mut file, &spec, op, &OperationNames::of(op).unwrap())?;
+        let block = crate::progenitor_shape::builder_impl(&mut file, "ThingGet")?;
+        let send = GeneratedSend::take(block, "ThingGet")?;
+        wrap(block, send, &crate::model::bare_get())?;
         Ok(file)
     }
 
@@ -169,7 +185,11 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("crate :: runtime :: send (self . client , \"thing.get\""),
+            text.contains("const ACTION : crate :: runtime :: Action = crate :: runtime :: Action { name : \"thing.get\" , retry_safe : true , changes : false , if_outcome_unknown : None , } ;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("crate :: runtime :: send (self . client , & Self :: ACTION"),
             "{text}"
         );
     }

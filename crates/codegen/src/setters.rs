@@ -7,38 +7,31 @@
 //! asks that it can be displayed, which every conversion into these types satisfies) and adds
 //! the docs.
 
-use heck::ToSnakeCase;
-use openapiv3::OpenAPI;
 use quote::quote;
+use syn::ItemImpl;
 use syn::visit_mut::VisitMut;
 
-use crate::CodegenError;
-use crate::progenitor_shape::{builder_impl, changed, method};
-use crate::spec::{OperationNames, SpecOperation, query_default, request_body};
+use crate::error::CodegenError;
+use crate::model::Operation;
+use crate::progenitor_shape::{changed, method};
 
-/// Documents every setter of the operation's builder and keeps its conversion errors.
-pub(crate) fn document(
-    file: &mut syn::File,
-    spec: &OpenAPI,
-    op: &SpecOperation<'_>,
-    names: &OperationNames,
-) -> Result<(), CodegenError> {
-    let builder = &names.builder;
-    let block = builder_impl(file, builder)?;
+/// Documents every setter of the builder of `op`, whose `impl` is `block`, and keeps its
+/// conversion errors.
+pub(crate) fn document(block: &mut ItemImpl, op: &Operation) -> Result<(), CodegenError> {
+    let builder = &op.builder;
     for parameter in &op.parameters {
-        let data = parameter.parameter_data_ref();
-        let name = data.name.to_snake_case();
-        let mut doc = data.description.clone().unwrap_or_default();
-        if let Some(default) = query_default(spec, parameter) {
+        let name = &parameter.rust_name;
+        let mut doc = parameter.description.clone().unwrap_or_default();
+        if let Some(default) = &parameter.sent_default {
             doc.push_str(&format!(
                 "\n\nUnless set, `{default}` is sent, as Losant's own clients do."
             ));
         }
-        let setter = method(block, builder, &name)?;
-        keep_conversion_error(setter, builder, &name)?;
+        let setter = method(block, builder, name)?;
+        keep_conversion_error(setter, builder, name)?;
         setter.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
     }
-    if let Some(body) = request_body(spec, op.operation) {
+    if let Some(body) = &op.body {
         let what = body.description.as_deref().unwrap_or("The request body");
         let doc = format!("{what}.");
         method(block, builder, "body")?
@@ -128,9 +121,8 @@ mod tests {
 
     use super::*;
 
-    fn fixture() -> syn::File {
+    fn fixture() -> syn::ItemImpl {
         syn::parse_quote! {
-            pub mod builder {
                 impl<'a> ThingGet<'a> {
                     pub fn thing_id<V>(mut self, value: V) -> Self
                     where
@@ -149,12 +141,11 @@ mod tests {
                         self
                     }
                 }
-            }
         }
     }
 
-    fn spec() -> OpenAPI {
-        crate::parse_spec(
+    fn op() -> crate::model::Operation {
+        crate::model::of(
             "openapi: 3.0.3
 info: {title: t, version: 1.0.0}
 paths:
@@ -163,21 +154,20 @@ paths:
       operationId: thing_get
       parameters:
         - {name: thingId, in: path, required: true, description: The thing, schema: {type: string}}
-        - {name: _links, in: query, description: Links too, schema: {type: boolean, default: true}}
+        - {name: _links, in: query, description: Links too, x-sent-by-default: true, schema: {type: boolean, default: true}}
       responses:
         '200': {description: ok}
 ",
         )
-        .unwrap()
+        .operations
+        .remove(0)
     }
 
     #[test]
     fn setters_get_docs_and_keep_their_errors() {
-        let spec = spec();
-        let op = &crate::spec::operations(&spec)[0];
-        let mut file = fixture();
-        document(&mut file, &spec, op, &OperationNames::of(op).unwrap()).unwrap();
-        let text = file.to_token_stream().to_string();
+        let mut block = fixture();
+        document(&mut block, &op()).unwrap();
+        let text = block.to_token_stream().to_string();
         assert!(
             text.contains("# [doc = \"The thing\"] pub fn thing_id"),
             "{text}"
@@ -204,10 +194,7 @@ paths:
 
     #[test]
     fn a_setter_of_another_shape_is_an_error() {
-        let spec = spec();
-        let op = &crate::spec::operations(&spec)[0];
-        let mut file: syn::File = syn::parse_quote! {
-            pub mod builder {
+        let mut block: syn::ItemImpl = syn::parse_quote! {
                 impl<'a> ThingGet<'a> {
                     pub fn thing_id<V>(mut self, value: V) -> Self
                     where
@@ -217,11 +204,8 @@ paths:
                         self
                     }
                 }
-            }
         };
-        let error = document(&mut file, &spec, op, &OperationNames::of(op).unwrap())
-            .unwrap_err()
-            .to_string();
+        let error = document(&mut block, &op()).unwrap_err().to_string();
         assert!(
             error.contains("`ThingGet::thing_id<V>(..) where V: TryInto<T>`"),
             "{error}"
