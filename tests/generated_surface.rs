@@ -58,38 +58,100 @@ fn no_generated_type_is_named_error() {
     );
 }
 
+/// The path parameters of every operation that are Losant IDs, as `Builder.field` names.
+fn spec_id_parameters() -> Vec<String> {
+    use heck::{ToSnakeCase, ToUpperCamelCase};
+    let spec: serde_json::Value =
+        serde_yaml_ng::from_str(&support::spec_text()).expect("the spec is YAML");
+    let parameters = &spec["components"]["parameters"];
+    let mut found = Vec::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            for parameter in item["parameters"]
+                .as_array()
+                .into_iter()
+                .chain(operation["parameters"].as_array())
+                .flatten()
+            {
+                let parameter = match parameter["$ref"].as_str() {
+                    Some(reference) => &parameters[reference.rsplit('/').next().unwrap()],
+                    None => parameter,
+                };
+                if parameter["in"] == "path"
+                    && parameter["schema"]["$ref"] == "#/components/schemas/LosantId"
+                {
+                    let name = parameter["name"].as_str().unwrap().to_snake_case();
+                    found.push(format!("{}.{name}", id.to_upper_camel_case()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Every ID parameter of every builder is the client's own `LosantId`, and no generated type
+/// restates the ID's pattern.
 #[test]
-fn the_nine_id_parameters_share_the_client_s_losant_id() {
+fn every_id_parameter_is_the_client_s_losant_id() {
     let file = syn::parse_file(&generated()).expect("the generated code parses");
-    let mut id_fields = Vec::new();
+    let wanted = spec_id_parameters();
+    assert!(!wanted.is_empty());
+    let mut found = Vec::new();
     for item in module(&file, "builder") {
         let Item::Struct(builder) = item else {
             continue;
         };
         for field in &builder.fields {
-            let name = field
-                .ident
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            if ["instance_id", "org_id", "invite_id"].contains(&name.as_str()) {
+            let name = format!(
+                "{}.{}",
+                builder.ident,
+                field
+                    .ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            );
+            if wanted.contains(&name) {
                 let ty = field.ty.to_token_stream().to_string().replace(' ', "");
-                id_fields.push(format!("{}.{name}: {ty}", builder.ident));
+                assert_eq!(ty, "Result<crate::runtime::LosantId,String>", "{name}");
+                found.push(name);
             }
         }
     }
-    assert_eq!(id_fields.len(), 9, "{id_fields:#?}");
-    for field in &id_fields {
-        assert!(
-            field.ends_with(": Result<crate::runtime::LosantId,String>"),
-            "{field}"
-        );
-    }
+    found.sort();
+    assert_eq!(found, wanted);
     let id_patterns = module(&file, "types")
         .iter()
         .filter(|item| item.to_token_stream().to_string().contains("{24}"))
         .count();
     assert_eq!(id_patterns, 0, "no generated type restates the ID pattern");
+}
+
+/// Every action's `Client` method documents its scopes and carries a compiled example (the
+/// client's doc tests compile it), and no uncompiled one is left.
+#[test]
+fn every_action_documents_its_scopes_and_a_compiled_example() {
+    let source = generated();
+    let operations = spec_operation_count();
+    assert_eq!(source.matches("# Authentication").count(), operations);
+    assert_eq!(source.matches("```no_run").count(), operations);
+    assert!(!source.contains("```ignore"));
+}
+
+fn spec_operation_count() -> usize {
+    let spec: serde_json::Value =
+        serde_yaml_ng::from_str(&support::spec_text()).expect("the spec is YAML");
+    spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter(|operation| operation["operationId"].is_string())
+        .count()
 }
 
 /// The generated code reaches the client crate's own code through one door, `crate::runtime`,

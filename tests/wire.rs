@@ -70,7 +70,9 @@ async fn get_sends_the_official_clients_defaults() {
         .send()
         .await
         .unwrap();
-    settings().bind(|| insta::assert_json_snapshot!("get", wire(&only_request(&server))));
+    settings().bind(|| {
+        insta::assert_json_snapshot!("instance_org_invite_get", wire(&only_request(&server)))
+    });
 }
 
 #[tokio::test]
@@ -84,7 +86,9 @@ async fn delete_sends_the_official_clients_defaults() {
         .send()
         .await
         .unwrap();
-    settings().bind(|| insta::assert_json_snapshot!("delete", wire(&only_request(&server))));
+    settings().bind(|| {
+        insta::assert_json_snapshot!("instance_org_invite_delete", wire(&only_request(&server)))
+    });
 }
 
 /// The request a resendInvite of `body` puts on the wire.
@@ -114,7 +118,7 @@ async fn resend_invite_sends_json_role_info_without_the_lists_not_set() {
         dashboard_roles: None,
     })
     .await;
-    settings().bind(|| insta::assert_json_snapshot!("resend_invite", sent));
+    settings().bind(|| insta::assert_json_snapshot!("instance_org_invite_resend_invite", sent));
 }
 
 #[tokio::test]
@@ -145,4 +149,26 @@ async fn caller_set_flags_and_losantdomain_win_over_defaults() {
     settings().bind(|| {
         insta::assert_json_snapshot!("get_with_caller_flags", wire(&only_request(&server)))
     });
+}
+
+/// Every operation of the spec has its wire snapshot, named for its operationId: adding an
+/// action means showing what it puts on the wire.
+#[test]
+fn every_operation_has_a_wire_snapshot() {
+    use heck::ToSnakeCase;
+    let spec: Value = serde_yaml_ng::from_str(&support::spec_text()).expect("the spec is YAML");
+    let snapshots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            let file = snapshots.join(format!("wire__{}.snap", id.to_snake_case()));
+            assert!(
+                file.is_file(),
+                "{id} has no wire snapshot: {}",
+                file.display()
+            );
+        }
+    }
 }
