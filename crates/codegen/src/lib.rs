@@ -153,9 +153,20 @@ pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
     // The one reading of the spec: every pass reads the model, never the spec.
     let api = Api::read(&spec)?;
     progenitor_fit::default_response_as_error_ranges(&mut spec);
-    let tokens = Generator::new(&settings())
-        .generate_tokens(&spec)
-        .map_err(CodegenError::Generate)?;
+    // typify panics on some schemas (an enum of `asc` and `ASC`, whose Rust names collide):
+    // that is an error of this function, not a crash of the build that runs it.
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Generator::new(&settings()).generate_tokens(&spec)
+    }))
+    .map_err(|panic| {
+        let said = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        error::problem(format!("progenitor stopped on a schema of the spec: {said}"))
+    })?
+    .map_err(CodegenError::Generate)?;
     let mut file = syn::parse2::<syn::File>(tokens).map_err(CodegenError::Syntax)?;
     shape(&mut file, &api)?;
     Ok(format!(
@@ -187,6 +198,32 @@ fn shape(file: &mut syn::File, api: &Api) -> Result<(), CodegenError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_schema_progenitor_cannot_take_is_an_error_not_a_crash() {
+        let spec = "openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: thing_get
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Direction'}
+components:
+  schemas:
+    Direction: {type: string, enum: [asc, ASC]}
+";
+        let error = crate::generate(spec).unwrap_err().to_string();
+        assert!(
+            error.contains("progenitor stopped on a schema of the spec")
+                && error.contains("asc,ASC"),
+            "{error}"
+        );
+    }
+
     /// Every crate whose output a pass reads, pinned with `=` in this crate's manifest.
     const PINNED: [&str; 4] = ["progenitor", "progenitor-impl", "typify", "typify-impl"];
 
