@@ -1,4 +1,5 @@
-//! The three Losant actions the fake serves, and the scopes that grant each of them.
+//! The Losant actions the fake serves, and the scopes that grant each of them. Where each is
+//! served (its method and path) is the routing table's (`routes.rs`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -29,18 +30,7 @@ impl Action {
 
     /// The HTTP method of the action.
     pub fn method(self) -> &'static str {
-        match self {
-            Action::Get => "GET",
-            Action::Delete => "DELETE",
-            Action::ResendInvite => "POST",
-        }
-    }
-
-    /// The action that answers `method` on the invite's path.
-    pub fn from_method(method: &str) -> Option<Action> {
-        Action::ALL
-            .into_iter()
-            .find(|action| action.method() == method)
+        crate::routes::method_of(self)
     }
 
     /// The scopes that grant the action: a token needs at least one of them.
@@ -107,6 +97,14 @@ mod tests {
         assert!(!Action::ResendInvite.is_granted_by(&["all.User.read"]));
         assert!(Action::ResendInvite.is_granted_by(&["instanceOrgInvite.*"]));
         assert!(!Action::Get.is_granted_by(&["instanceOrgInvite.delete"]));
+    }
+
+    #[test]
+    fn every_action_is_served() {
+        for action in Action::ALL {
+            assert!(!action.method().is_empty(), "{action} has a route");
+        }
+        assert_eq!(Action::ResendInvite.method(), "POST");
     }
 
     #[test]

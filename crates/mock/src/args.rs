@@ -37,12 +37,13 @@ pub struct MockArgs {
     #[arg(long = "latency", value_name = "ACTION=DURATION", value_parser = parse_latency)]
     pub latencies: Vec<(Vec<Action>, Duration)>,
 
-    /// Script the next answers to ACTION, as ACTION=FAULT[,FAULT...]. A FAULT is `ok`,
-    /// STATUS (`503`), STATUS:RETRY_AFTER_SECONDS (`429:2`), `html[:STATUS]`, `truncate`,
-    /// `drop`, `trickle[:MS_PER_BYTE]`, `huge[:BYTES]`, `bad-utf8`, `nested[:DEPTH]`,
-    /// `wrong-type`, `redirect:URL`, `http10`, `as:STATUS`, `acted-html[:STATUS]` or
-    /// `acted-drop`. Once the script runs out, answers are normal. Repeatable.
-    #[arg(long = "fault", value_name = "ACTION=FAULTS", value_parser = parse_script)]
+    #[arg(long = "fault", value_name = "ACTION=FAULTS", value_parser = parse_script,
+          help = format!(
+              "Script the next answers to ACTION, as ACTION=FAULT[,FAULT...]. A FAULT is {}. \
+               Once the script runs out, answers are normal. Repeatable.",
+              crate::faults::FORMS
+          ))]
+    /// The scripted answers, per action.
     pub scripts: Vec<(Vec<Action>, Vec<Fault>)>,
 
     /// How long a client may take to send a request's head, from its first byte (`10s`,

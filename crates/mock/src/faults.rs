@@ -1,10 +1,19 @@
 //! Scripted misbehaviour: what a flaky network, an overloaded Losant or a proxy in front of it
-//! can do to a client, on demand and per action.
+//! can do to a client, on demand and per action. Each fault reads itself from the command line
+//! and renders itself: what it answers instead of acting, or how it reshapes the answer after
+//! acting. Adding one touches this file (and the README's list) only.
 
 use std::collections::VecDeque;
+use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::errors;
 
 /// One scripted answer to one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +79,11 @@ pub enum Fault {
     /// acted.
     ActedDrop,
 }
+
+/// Every form a fault is written in, as the command line's help and its errors list them.
+pub const FORMS: &str = "ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop, trickle[:MS], \
+huge[:BYTES], bad-utf8, nested[:DEPTH], wrong-type, redirect:URL, http10, as:STATUS, \
+acted-html[:STATUS] or acted-drop";
 
 /// The size of a `huge` body unless given: 10 MiB.
 pub const DEFAULT_HUGE_BYTES: usize = 10 * 1024 * 1024;
@@ -172,9 +186,7 @@ impl FromStr for Fault {
                     retry_after: retry_after.map(number).transpose()?,
                 })
             }
-            _ => Err(format!(
-                "unknown fault {s:?}: expected ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop, trickle[:MS], huge[:BYTES], bad-utf8, nested[:DEPTH], wrong-type, redirect:URL, http10, as:STATUS, acted-html[:STATUS] or acted-drop"
-            )),
+            _ => Err(format!("unknown fault {s:?}: expected {FORMS}")),
         }
     }
 }
@@ -196,12 +208,171 @@ impl Faults {
     }
 }
 
-/// The HTML page a proxy answers with when Losant is unreachable.
-pub(crate) fn html_page(status: u16) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html><head><title>{status} Error</title></head>\n<body><h1>{status} Error</h1>\
-         <p>The upstream server did not answer.</p></body></html>\n"
-    )
+/// Marks an answer that must not be sent: the connection is closed instead.
+#[derive(Clone, Copy)]
+pub(crate) struct DropConnection;
+
+impl Fault {
+    /// What this fault answers in place of acting on the request at `uri`, or `None` when the
+    /// request is to be acted on (and the answer then [`reshaped`](Fault::reshape)).
+    pub(crate) fn instead_of_acting(&self, uri: &Uri) -> Option<Response> {
+        match self {
+            Fault::Status {
+                status,
+                retry_after,
+            } => Some(errors::status(*status, *retry_after)),
+            Fault::Html { status } => Some(errors::proxy_page(*status)),
+            Fault::Drop => Some(dropped()),
+            Fault::Huge { bytes } => Some(huge(*bytes)),
+            Fault::BadUtf8 => {
+                let body = Bytes::from_static(
+                    b"{\"id\":\"575ec8687ae143cd83dc4a94\",\"email\":\"\xff\xfe@example.com\"}",
+                );
+                Some(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+            }
+            Fault::Nested { depth } => {
+                let body = format!("{}{}", "[".repeat(*depth), "]".repeat(*depth));
+                Some(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+            }
+            Fault::Redirect { location } => {
+                let target = format!(
+                    "{location}{}",
+                    uri.path_and_query().map_or("/", |p| p.as_str())
+                );
+                let mut response = StatusCode::FOUND.into_response();
+                if let Ok(target) = HeaderValue::try_from(target) {
+                    response.headers_mut().insert(header::LOCATION, target);
+                }
+                Some(response)
+            }
+            Fault::Pass
+            | Fault::Truncate
+            | Fault::Trickle { .. }
+            | Fault::WrongType
+            | Fault::Http10
+            | Fault::Restatus { .. }
+            | Fault::ActedHtml { .. }
+            | Fault::ActedDrop => None,
+        }
+    }
+
+    /// The answer to a request acted on, as this fault reshapes it.
+    pub(crate) async fn reshape(&self, answer: Response) -> Response {
+        match self {
+            Fault::Truncate => truncated(answer).await,
+            Fault::Trickle { interval } => trickled(answer, *interval).await,
+            Fault::WrongType => {
+                let mut answer = answer;
+                answer
+                    .headers_mut()
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+                answer
+            }
+            Fault::Http10 => http10(answer).await,
+            Fault::Restatus { status } => {
+                let mut answer = answer;
+                if let Ok(status) = StatusCode::from_u16(*status) {
+                    *answer.status_mut() = status;
+                }
+                answer
+            }
+            Fault::ActedHtml { status } => errors::proxy_page(*status),
+            Fault::ActedDrop => dropped(),
+            _ => answer,
+        }
+    }
+}
+
+/// No answer: the connection is closed.
+fn dropped() -> Response {
+    let mut response = Response::default();
+    response.extensions_mut().insert(DropConnection);
+    response
+}
+
+/// Splits a response into its head and its whole body.
+async fn into_head_and_bytes(response: Response) -> (axum::http::response::Parts, Bytes) {
+    let (parts, body) = response.into_parts();
+    // The body was built in memory just now, so reading it cannot fail.
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    (parts, bytes)
+}
+
+/// The same answer, announcing its full length but stopping half way and closing.
+async fn truncated(response: Response) -> Response {
+    let (mut parts, bytes) = into_head_and_bytes(response).await;
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let half = bytes.slice(..bytes.len() / 2);
+    let stream = futures_util::stream::unfold(Some(half), |half| async move {
+        match half {
+            Some(half) => Some((Ok(half), None)),
+            None => {
+                // Let hyper flush the head and the first half before the connection goes:
+                // failing at once would close it with nothing sent at all.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let cut = std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "truncated by fault injection",
+                );
+                Some((Err(cut), None))
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// The same answer, one byte every `interval`.
+async fn trickled(response: Response, interval: Duration) -> Response {
+    let (mut parts, bytes) = into_head_and_bytes(response).await;
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let stream = futures_util::stream::unfold(bytes, move |rest| async move {
+        if rest.is_empty() {
+            return None;
+        }
+        tokio::time::sleep(interval).await;
+        let byte = rest.slice(..1);
+        Some((Ok::<_, Infallible>(byte), rest.slice(1..)))
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// A 200 answer whose JSON body is `bytes` long, streamed in chunks with no length announced.
+fn huge(bytes: usize) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let (head, tail) = (
+        Bytes::from_static(b"{\"email\":\""),
+        Bytes::from_static(b"\"}"),
+    );
+    let filler = bytes.saturating_sub(head.len() + tail.len());
+    let chunk = Bytes::from(vec![b'a'; CHUNK]);
+    let middle =
+        (0..filler.div_ceil(CHUNK)).map(move |i| chunk.slice(..CHUNK.min(filler - i * CHUNK)));
+    let parts = std::iter::once(head)
+        .chain(middle)
+        .chain(std::iter::once(tail))
+        .map(Ok::<_, Infallible>);
+    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(parts)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// The same answer as HTTP/1.0 without a length: hyper then ends the body by closing the
+/// connection, as old servers and some proxies do.
+async fn http10(response: Response) -> Response {
+    let (mut parts, bytes) = into_head_and_bytes(response).await;
+    parts.version = axum::http::Version::HTTP_10;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = Body::from_stream(futures_util::stream::iter([Ok::<_, Infallible>(bytes)]));
+    Response::from_parts(parts, body)
 }
 
 #[cfg(test)]

@@ -1,14 +1,19 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod accept;
 mod action;
 #[cfg(feature = "cli")]
 mod args;
+mod auth;
 mod connections;
 #[cfg(feature = "cli")]
 mod duration;
+mod errors;
 mod faults;
+mod invite;
 mod request_log;
+mod routes;
 mod server;
 mod store;
 mod validate;

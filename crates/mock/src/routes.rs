@@ -1,0 +1,189 @@
+//! What the fake serves: one table of (method, path template) → action and handler, and the
+//! way every request goes through it: the action's scripted fault first, then authentication,
+//! the path's IDs and the query checked, the handler, and the fault again on the answer.
+//! Adding an action is a line here and a handler beside the others of its resource.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{RawPathParams, RawQuery, State};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::any;
+
+use crate::action::Action;
+use crate::server::{Shared, lock};
+use crate::store::Store;
+use crate::{auth, errors, invite, request_log, validate};
+
+/// The path of one invite, in axum's syntax.
+const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
+
+/// One request as a handler sees it: already authorized, its IDs and query checked.
+pub(crate) struct Call<'a> {
+    params: &'a RawPathParams,
+    pub(crate) body: &'a [u8],
+}
+
+impl Call<'_> {
+    /// The path parameter `name`, such as `inviteId`.
+    pub(crate) fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, value)| value)
+    }
+}
+
+/// A handler: the answer, a success or Losant's error.
+type Handler = fn(&mut Store, &Call<'_>) -> Response;
+
+struct Route {
+    method: Method,
+    path: &'static str,
+    action: Action,
+    handler: Handler,
+}
+
+/// Every route the fake serves.
+const ROUTES: [Route; 3] = [
+    Route {
+        method: Method::GET,
+        path: INVITE_PATH,
+        action: Action::Get,
+        handler: invite::get,
+    },
+    Route {
+        method: Method::DELETE,
+        path: INVITE_PATH,
+        action: Action::Delete,
+        handler: invite::delete,
+    },
+    Route {
+        method: Method::POST,
+        path: INVITE_PATH,
+        action: Action::ResendInvite,
+        handler: invite::resend_invite,
+    },
+];
+
+/// The HTTP method of `action`, from the table.
+pub(crate) fn method_of(action: Action) -> &'static str {
+    ROUTES
+        .iter()
+        .find(|route| route.action == action)
+        .map_or("", |route| route.method.as_str())
+}
+
+/// The fake's router: each path of the table, the request log in front of all, and Losant's
+/// 404 for anything else.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let mut router = Router::new();
+    let mut paths: Vec<&'static str> = ROUTES.iter().map(|route| route.path).collect();
+    paths.dedup();
+    for path in paths {
+        router = router.route(
+            path,
+            any(move |state, method, params, query, uri, headers, body| {
+                dispatch(path, state, method, params, query, uri, headers, body)
+            }),
+        );
+    }
+    router
+        .fallback(unknown_route)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            request_log::record,
+        ))
+        .with_state(shared)
+}
+
+/// Whether `path` is one the fake serves: the literal segments of a template, and a non-empty
+/// segment for each `{parameter}`.
+pub(crate) fn is_served(path: &str) -> bool {
+    let got: Vec<&str> = path.split('/').collect();
+    ROUTES.iter().any(|route| {
+        let want: Vec<&str> = route.path.split('/').collect();
+        want.len() == got.len()
+            && want
+                .iter()
+                .zip(&got)
+                .all(|(want, got)| match want.starts_with('{') {
+                    true => !got.is_empty(),
+                    false => want == got,
+                })
+    })
+}
+
+async fn unknown_route(method: Method, uri: Uri) -> Response {
+    errors::not_found(format!("no route for {method} {}", uri.path()))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dispatch(
+    path: &'static str,
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+    RawQuery(query): RawQuery,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(route) = ROUTES
+        .iter()
+        .find(|route| route.path == path && route.method == method)
+    else {
+        let allowed: Vec<&str> = ROUTES
+            .iter()
+            .filter(|route| route.path == path)
+            .map(|route| route.method.as_str())
+            .collect();
+        return errors::method_not_allowed(method.as_str(), &allowed);
+    };
+    let (latency, fault) = lock(&shared.faults).entry(route.action).or_default().next();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    if let Some(instead) = fault.instead_of_acting(&uri) {
+        return instead;
+    }
+    let answer = act(&shared, route, params, query.as_deref(), &headers, &body);
+    fault.reshape(answer).await
+}
+
+/// Runs `route`'s action as Losant would: authenticate, authorize, validate, then the handler.
+fn act(
+    shared: &Shared,
+    route: &Route,
+    params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    if let Some(refused) = auth::refusal(shared, route.action, headers) {
+        return refused;
+    }
+    let params = match params {
+        Ok(params) => params,
+        Err(e) => return errors::validation(format!("invalid path: {e}")),
+    };
+    for (name, value) in params.iter() {
+        if let Err(message) = validate::check_id(name, value) {
+            return errors::validation(message);
+        }
+    }
+    let query: Vec<(String, String)> = query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    if let Err(message) = validate::check_query(&query) {
+        return errors::validation(message);
+    }
+    let call = Call {
+        params: &params,
+        body,
+    };
+    (route.handler)(&mut lock(&shared.store), &call)
+}
