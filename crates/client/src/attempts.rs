@@ -6,22 +6,29 @@
 use std::time::{Duration, Instant};
 
 use http_body_util::BodyExt;
-use progenitor_client::ClientInfo;
 use reqwest::{Request, Response};
 use tracing::{Instrument, Level};
 
-use crate::Client;
 use crate::call;
 use crate::response_limit::{capped, is_over_cap};
 use crate::retry::{is_retried_status, retry_after};
+use crate::settings::Settings;
 
-/// Sends `request` of `client`, retrying as the client's policy allows.
-pub(crate) async fn send(client: &Client, request: Request) -> reqwest::Result<Response> {
+/// What sends a client's requests: its HTTP client and its settings (the retry policy, the body
+/// cap).
+#[derive(Clone, Copy)]
+pub(crate) struct Sender<'a> {
+    pub(crate) http: &'a reqwest::Client,
+    pub(crate) settings: &'a Settings,
+}
+
+/// Sends `request` through `client`, retrying as the client's policy allows.
+pub(crate) async fn send(client: Sender<'_>, request: Request) -> reqwest::Result<Response> {
     let started = Instant::now();
     let idempotent = is_retry_safe();
     // A copy to send again, made only when a retry is possible at all; `None` for a streamed
     // body, which cannot be sent twice.
-    let spare = (client.inner().retry.max_attempts() > 1)
+    let spare = (client.settings.retry.max_attempts() > 1)
         .then(|| request.try_clone())
         .flatten();
     let result = attempt(client, request, 1).await;
@@ -46,7 +53,7 @@ fn action_name() -> &'static str {
 }
 
 /// Sends `request` as attempt number `attempt`.
-async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Result<Response> {
+async fn attempt(client: Sender<'_>, request: Request, attempt: u32) -> reqwest::Result<Response> {
     let idempotent = is_retry_safe();
     let span = tracing::info_span!(
         "losant_invites_client::request",
@@ -69,11 +76,11 @@ async fn attempt(client: &Client, request: Request, attempt: u32) -> reqwest::Re
         trace_request(&request);
     }
     let result = client
-        .client()
+        .http
         .execute(request)
         .instrument(span.clone())
         .await
-        .map(|response| capped(response, client.inner().max_response_bytes));
+        .map(|response| capped(response, client.settings.max_response_bytes));
     let status = result.as_ref().ok().map(Response::status);
     // An idempotent action's answer is read whole within its attempt, so a connection cut
     // while the body streams fails the attempt, which is then retried like any other cut.
@@ -191,13 +198,13 @@ fn is_gateway_failure(status: reqwest::StatusCode) -> bool {
 /// or the policy has no attempt left or its deadline would pass. A retry is announced as a
 /// `debug` event.
 fn retry_wait(
-    client: &Client,
+    client: Sender<'_>,
     result: &reqwest::Result<Response>,
     attempt: u32,
     idempotent: bool,
     started: Instant,
 ) -> Option<Duration> {
-    let policy = &client.inner().retry;
+    let policy = &client.settings.retry;
     let server_wait = match result {
         Ok(response) if idempotent && is_retried_status(response.status()) => {
             retry_after(response.headers())
@@ -232,7 +239,7 @@ fn retry_wait(
 /// copy of `spare`. `result` is the failed attempt's, answered if no retry can be made after
 /// all.
 async fn retry(
-    client: &Client,
+    client: Sender<'_>,
     spare: Request,
     mut result: reqwest::Result<Response>,
     mut wait: Duration,

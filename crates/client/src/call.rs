@@ -6,17 +6,17 @@
 use std::cell::Cell;
 use std::future::Future;
 
-use progenitor_client::{ClientInfo, ResponseValue};
+use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::Client;
 use crate::action::Action;
 use crate::error::{Error, ErrorKind};
 use crate::prepared::PreparedRequest;
 use crate::response_limit::is_over_cap;
-use crate::types::ApiError;
+use crate::settings::Settings;
 
 tokio::task_local! {
     /// The call under way in this task: progenitor's `exec` hook, which runs the attempts,
@@ -150,13 +150,14 @@ pub(crate) fn nothing_sent() -> reqwest::Response {
 
 /// Runs the generated `send` of one call of `action` on `client` as a dry run: the request is
 /// built and checked as `send` builds and checks it, then kept and not sent.
-pub(crate) async fn prepare<T, F>(
-    client: &Client,
+pub(crate) async fn prepare<T, E, F>(
+    settings: &Settings,
     action: &'static Action,
     send: F,
 ) -> Result<PreparedRequest, Error>
 where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+    E: Serialize,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
     let (error, prepared) = CALL
         .scope(Call::dry_run(action), async move {
@@ -169,7 +170,7 @@ where
         // Invalid input: nothing was built.
         (None, Some(error)) => Err(present(action.name, error, None)
             .await
-            .finish(&client.inner().token)),
+            .finish(&settings.token)),
         (None, None) => {
             Err(Error::new(action.name, ErrorKind::InvalidInput)
                 .with_detail("no request was built"))
@@ -183,14 +184,15 @@ where
 /// The call is boxed where it is made: a request's state machine is a couple of kilobytes,
 /// and boxed it is never copied again, however often the caller's future moves (into
 /// `join_all`, a spawned task, a `select!`).
-pub(crate) fn send<'a, T, F>(
-    client: &'a Client,
+pub(crate) fn send<'a, T, E, F>(
+    settings: &'a Settings,
     action: &'static Action,
     send: F,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
     T: DeserializeOwned + 'a,
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>> + 'a,
+    E: Serialize + 'a,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> + 'a,
 {
     let call = Box::pin(CALL.scope(Call::new(action), async move {
         let result = match send.await {
@@ -222,16 +224,16 @@ where
                     true => error.with_possible_effect(action.if_outcome_unknown),
                     false => error,
                 };
-                Err(error.finish(&client.inner().token))
+                Err(error.finish(&settings.token))
             }
         }
     }
 }
 
 /// A success answer of a status the spec does not list, decoded as the documented type.
-async fn decode<T: DeserializeOwned>(
+async fn decode<T: DeserializeOwned, E>(
     answer: reqwest::Response,
-) -> Result<ResponseValue<T>, progenitor_client::Error<ApiError>> {
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
     use progenitor_client::Error as Generated;
     let status = answer.status();
     let body = answer.bytes().await.map_err(Generated::ResponseBodyError)?;
@@ -244,9 +246,9 @@ async fn decode<T: DeserializeOwned>(
 
 /// progenitor's error as ours. `status` is the last status the attempts recorded, which
 /// progenitor drops when an error answer's body is not JSON.
-async fn present(
+async fn present<E: Serialize>(
     action: &'static str,
-    error: progenitor_client::Error<ApiError>,
+    error: progenitor_client::Error<E>,
     status: Option<StatusCode>,
 ) -> Error {
     use progenitor_client::Error as Generated;
@@ -338,7 +340,7 @@ mod tests {
     #[test]
     fn every_send_future_is_send() {
         fn assert_send<T: Send>(_: &T) {}
-        let client = Client::builder()
+        let client = crate::Client::builder()
             .token("t")
             .base_url("http://127.0.0.1:9")
             .build()

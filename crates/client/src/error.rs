@@ -96,16 +96,24 @@ impl Error {
         self
     }
 
-    /// An error answer of `action` with `status` whose body is Losant's error object.
+    /// An error answer of `action` with `status` whose body is Losant's error object, as the
+    /// spec's error schema decoded it: kept whole, its `type` and `message` read out.
     pub(crate) fn from_api_body(
         action: &'static str,
         status: StatusCode,
-        body: crate::types::ApiError,
+        body: impl serde::Serialize,
     ) -> Self {
         let whole = serde_json::to_value(&body).ok();
+        let text = |field: &str| {
+            whole
+                .as_ref()
+                .and_then(|body| body.get(field))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
         let mut error = Self::new(action, ErrorKind::Api)
             .with_status(Some(status))
-            .with_api_error(body.type_, body.message);
+            .with_api_error(text("type"), text("message"));
         error.body = whole.map(Body::Json);
         error
     }
@@ -535,7 +543,7 @@ pub mod internals {
     pub fn api_error(status: u16, body: &[u8]) -> Error {
         let action = "instanceOrgInvite.get";
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let error = match serde_json::from_slice(body) {
+        let error = match serde_json::from_slice::<crate::types::ApiError>(body) {
             Ok(body) => Error::from_api_body(action, status, body),
             Err(_) => Error::new(action, ErrorKind::Api)
                 .with_status(Some(status))

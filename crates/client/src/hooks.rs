@@ -34,7 +34,11 @@ impl ClientHooks<Settings> for Client {
         let Some(request) = crate::call::keep_if_dry_run(request) else {
             return Ok(crate::call::nothing_sent());
         };
-        let mut answer = crate::attempts::send(self, request).await?;
+        let sender = crate::attempts::Sender {
+            http: self.client(),
+            settings: self.inner(),
+        };
+        let mut answer = crate::attempts::send(sender, request).await?;
         crate::call::keep_headers(&mut answer);
         Ok(answer)
     }

@@ -132,8 +132,9 @@ fn runtime_path(item: &str) -> proc_macro2::TokenStream {
 ///
 /// The source is meant to be `include!`d by `losant-invites-client`. Of that crate's own code
 /// it names only the module `crate::runtime`: its `Settings` (the `Client`'s inner value),
-/// `LosantId`, `Error`, and `send`, through which every action's `send` goes. The crate must
-/// also implement `progenitor_client::ClientHooks` for `Client`.
+/// `LosantId`, `Timestamp`, `Number`, `Error`, `Action` (what the runtime knows of an action),
+/// `PreparedRequest`, and `send` and `prepare`, through which every action's `send` and
+/// `prepare` go. The crate must also implement `progenitor_client::ClientHooks` for `Client`.
 ///
 /// The output starts with [`GENERATED_NOTICE`] and is formatted with prettyplease rather than
 /// rustfmt, so it is the same whatever toolchain runs the generation.
@@ -164,7 +165,9 @@ pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("no message");
-        error::problem(format!("progenitor stopped on a schema of the spec: {said}"))
+        error::problem(format!(
+            "progenitor stopped on a schema of the spec: {said}"
+        ))
     })?
     .map_err(CodegenError::Generate)?;
     let mut file = syn::parse2::<syn::File>(tokens).map_err(CodegenError::Syntax)?;

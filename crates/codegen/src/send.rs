@@ -81,7 +81,7 @@ pub(crate) fn wrap(
     block.items.push(syn::parse_quote! {
         #[doc = #doc]
         pub async fn send(self) -> Result<#answer, #error> {
-            #run(self.client, #action, #generated).await
+            #run(&self.client.inner, #action, #generated).await
         }
     });
     let doc = format!(
@@ -96,7 +96,7 @@ pub(crate) fn wrap(
     block.items.push(syn::parse_quote! {
         #[doc = #doc]
         pub async fn prepare(self) -> Result<#prepared, #error> {
-            #prepare(self.client, #action, #generated).await
+            #prepare(&self.client.inner, #action, #generated).await
         }
     });
     Ok(())
@@ -189,7 +189,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("crate :: runtime :: send (self . client , & Self :: ACTION"),
+            text.contains("crate :: runtime :: send (& self . client . inner , & Self :: ACTION"),
             "{text}"
         );
     }
