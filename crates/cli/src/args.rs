@@ -135,8 +135,8 @@ pub enum Command {
     Get(Get),
     /// Revoke invites (instanceOrgInvite.delete).
     Delete(Delete),
-    /// Resend invites with new role info (instanceOrgInvite.resendInvite). Losant replaces
-    /// each by a new invite with a new ID; the output shows old → new.
+    /// Resend invites with new role info (instanceOrgInvite.resendInvite). Losant answers
+    /// with the new invite; the output shows the ID sent → the ID answered.
     Resend(Resend),
     /// Start a local fake Losant; its first line of output is its URL.
     Mock(losant_invites_mock::MockArgs),

@@ -153,7 +153,10 @@ fn fish_completes_options_values_and_files_only_where_a_file_is_wanted() {
 }
 
 /// Drives an interactive zsh in a pseudo-terminal (`zpty`), types `$1` and Tab, and prints
-/// every match completion adds, one per line, as `HIT:match`.
+/// every match completion adds, one per line, as `HIT:match`. The markers are typed as
+/// `RE""ADY` and `DO""NE` so that only the shell's output matches them, not the terminal's
+/// echo of the typing: otherwise the Tab could be typed ahead while the shell is still busy,
+/// and a busy shell may drop it.
 const ZSH_OFFERS: &str = r#"
 zmodload zsh/zpty
 zpty z zsh -f -i
@@ -161,11 +164,11 @@ zpty -w z 'PROMPT= RPROMPT= PS2='
 zpty -w z 'autoload -U compinit && compinit -u'
 zpty -w z 'source <(losant-invites completions zsh)'
 zpty -w z 'compadd () { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi; typeset -a hits; builtin compadd -A hits "$@"; local h; for h in $hits; do print -r -- "HIT:$h" >/dev/tty; done; builtin compadd "$@"; }'
-zpty -w z 'print -- READY'
+zpty -w z 'print -- RE""ADY'
 zpty -r z line '*READY*'
 zpty -n -w z "$1"$'\t'
 zpty -w z $'\C-u'
-zpty -w z 'print -- DONE'
+zpty -w z 'print -- DO""NE'
 zpty -r z out '*DONE*'
 print -r -- "$out"
 zpty -d z
