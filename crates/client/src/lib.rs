@@ -33,6 +33,8 @@ pub use client_builder::{
     default_user_agent,
 };
 pub use error::{Error, ErrorKind, internals as __internals};
+#[doc(hidden)]
+pub use generated::__component_schemas;
 pub(crate) use generated::ClientInfo;
 pub use generated::{Client, ResponseValue, builder, types};
 pub use losant_id::{InvalidLosantId, LosantId};

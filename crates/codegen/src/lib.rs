@@ -24,6 +24,7 @@
 //! | `constructors.rs` | no panicking `Client::new`; builders' `new` out of sight |
 //! | `examples.rs` | a compiled example in each action's docs |
 //! | `limits.rs` | `check_limits` on request bodies, from `maxItems` |
+//! | `component_schemas.rs` | a hidden list of every component's Rust type and its JSON Schema, which the tests hold to the spec |
 //! | `keywords.rs` | `gen` escaped, which typify emits but edition 2024 reserves |
 //!
 //! Each pass finds its part of progenitor's output through `progenitor_shape.rs`, which fails
@@ -41,6 +42,7 @@
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 mod api_version;
+mod component_schemas;
 mod constructors;
 mod error;
 mod examples;
@@ -79,6 +81,29 @@ pub fn parse_spec(spec_yaml: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
     serde_yaml_ng::from_str(spec_yaml).map_err(CodegenError::Spec)
 }
 
+/// The spec's schemas whose Rust type is the client crate's own, in its [`RUNTIME`] module:
+/// (schema, type, why).
+const REPLACED: [(&str, &str, &str); 3] = [
+    (
+        ID_TYPE,
+        "LosantId",
+        "every ID the client takes or reads is the hand-written `LosantId`, whose parse error \
+         says what a Losant ID looks like and shows the rejected value",
+    ),
+    (
+        "Milliseconds",
+        "Number",
+        "Losant's numbers (a `ttl` in milliseconds) stay exactly as sent: whole numbers whole, \
+         where typify's `f64` would print 604800000 as 604800000.0",
+    ),
+    (
+        "Timestamp",
+        "Timestamp",
+        "dates too: chrono would rewrite `2016-05-13T04:00:00.000Z` as `2016-05-13T04:00:00Z`; \
+         the client crate's `Timestamp` keeps the text",
+    ),
+];
+
 /// The generator settings of `losant-invites-client`.
 fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
@@ -94,30 +119,16 @@ fn settings() -> GenerationSettings {
         // The client's settings (token, retry policy, wire defaults) ride along in the `Client`
         // so the hooks can reach them.
         .with_inner_type(runtime_path("Settings"))
-        // Every ID the client takes or reads is the client crate's hand-written `LosantId`,
-        // whose parse error says what a Losant ID looks like and shows the rejected value.
-        .with_replacement(
-            ID_TYPE,
-            format!("{RUNTIME}::{ID_TYPE}"),
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        )
-        // Losant's numbers (a `ttl` in milliseconds) stay exactly as sent: whole numbers
-        // whole, where typify's `f64` would print 604800000 as 604800000.0.
-        .with_replacement(
-            "Milliseconds",
-            format!("{RUNTIME}::Number"),
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        )
-        // Dates too: chrono would rewrite `2016-05-13T04:00:00.000Z` as
-        // `2016-05-13T04:00:00Z`; the client crate's `Timestamp` keeps the text.
-        .with_replacement(
-            "Timestamp",
-            format!("{RUNTIME}::Timestamp"),
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        )
         // The client crate must implement the hooks (headers, attempts, retries, tracing):
         // forgetting them is a compile error rather than a client that silently skips them.
         .with_hooks(HooksMode::Expected);
+    for (schema, replacement, _why) in REPLACED {
+        settings.with_replacement(
+            schema,
+            format!("{RUNTIME}::{replacement}"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     settings
 }
 
@@ -196,6 +207,7 @@ fn shape(file: &mut syn::File, api: &Api) -> Result<(), CodegenError> {
         examples::document(file, op)?;
     }
     file.items.extend(limits::checks(api));
+    file.items.push(component_schemas::list(api));
     Ok(())
 }
 

@@ -22,6 +22,8 @@ use crate::error::{CodegenError, problem};
 /// The spec as generation reads it.
 pub(crate) struct Api {
     pub(crate) operations: Vec<Operation>,
+    /// The names of the spec's component schemas, each a Rust type.
+    pub(crate) components: Vec<String>,
 }
 
 /// One operation of the spec.
@@ -145,7 +147,15 @@ impl Api {
                 operations.push(Operation::read(spec, path, method, operation, &parameters)?);
             }
         }
-        Ok(Self { operations })
+        let components = spec
+            .components
+            .iter()
+            .flat_map(|components| components.schemas.keys().cloned())
+            .collect();
+        Ok(Self {
+            operations,
+            components,
+        })
     }
 }
 
