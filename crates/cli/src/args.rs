@@ -314,17 +314,20 @@ mod tests {
         );
     }
 
+    /// The options naming one invite.
+    const ONE_INVITE: [&str; 6] = [
+        "--instance-id",
+        "575ec8687ae143cd83dc4a95",
+        "--org-id",
+        "575ec8687ae143cd83dc4a97",
+        "--invite-id",
+        "575ec8687ae143cd83dc4a94",
+    ];
+
     /// Every duration flag of the command line, the fake's included, reads one syntax.
     #[test]
     fn every_duration_flag_reads_the_same_forms() {
-        let org = [
-            "--instance-id",
-            "575ec8687ae143cd83dc4a95",
-            "--org-id",
-            "575ec8687ae143cd83dc4a97",
-            "--invite-id",
-            "575ec8687ae143cd83dc4a94",
-        ];
+        let org = ONE_INVITE;
         for (text, expected) in [
             ("1.5", Duration::from_millis(1500)),
             ("1.5s", Duration::from_millis(1500)),
@@ -358,16 +361,7 @@ mod tests {
 
     #[test]
     fn the_default_timeout_is_the_client_s() {
-        let cli = Cli::parse_from([
-            "losant-invites",
-            "get",
-            "--instance-id",
-            "575ec8687ae143cd83dc4a95",
-            "--org-id",
-            "575ec8687ae143cd83dc4a97",
-            "--invite-id",
-            "575ec8687ae143cd83dc4a94",
-        ]);
+        let cli = Cli::parse_from(["losant-invites", "get"].into_iter().chain(ONE_INVITE));
         let Command::Get(get) = cli.command else {
             panic!("a get")
         };
