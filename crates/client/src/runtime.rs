@@ -11,6 +11,7 @@
 
 pub(crate) use crate::action::Action;
 pub(crate) use crate::call::{prepare, send};
+pub(crate) use crate::email::check_email;
 pub(crate) use crate::error::Error;
 pub(crate) use crate::losant_id::LosantId;
 pub(crate) use crate::prepared::PreparedRequest;

@@ -23,7 +23,7 @@
 //! | `setters.rs` | setter docs from the spec, and input errors that name the parameter and value |
 //! | `constructors.rs` | no panicking `Client::new`; builders' `new` out of sight |
 //! | `examples.rs` | a compiled example in each action's docs |
-//! | `limits.rs` | `check_limits` on request bodies, from `maxItems` |
+//! | `body_checks.rs` | `check_limits` on request bodies, from `maxItems` and `format: email` |
 //! | `component_schemas.rs` | a hidden list of every component's Rust type and its JSON Schema, which the tests hold to the spec |
 //! | `keywords.rs` | `gen` escaped, which typify emits but edition 2024 reserves |
 //!
@@ -42,12 +42,12 @@
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 mod api_version;
+mod body_checks;
 mod component_schemas;
 mod constructors;
 mod error;
 mod examples;
 mod keywords;
-mod limits;
 mod model;
 mod path_segments;
 mod progenitor_fit;
@@ -206,7 +206,7 @@ fn shape(file: &mut syn::File, api: &Api) -> Result<(), CodegenError> {
         send::wrap(block, send, op)?;
         examples::document(file, op)?;
     }
-    file.items.extend(limits::checks(api));
+    file.items.extend(body_checks::checks(api));
     file.items.push(component_schemas::list(api));
     Ok(())
 }

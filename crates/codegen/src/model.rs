@@ -106,6 +106,15 @@ pub(crate) struct Body {
     pub(crate) fields: Vec<Field>,
     /// The list properties with a `maxItems`.
     pub(crate) limits: Vec<Limit>,
+    /// The string properties of `format: email`, each with whether it is required.
+    pub(crate) emails: Vec<(String, bool)>,
+}
+
+impl Body {
+    /// Whether the body has checks a Rust type cannot hold by itself (see `body_checks.rs`).
+    pub(crate) fn has_checks(&self) -> bool {
+        !self.limits.is_empty() || !self.emails.is_empty()
+    }
 }
 
 /// A property of a body object.
@@ -359,6 +368,7 @@ impl Body {
         })?;
         let mut fields = Vec::new();
         let mut limits = Vec::new();
+        let mut emails = Vec::new();
         if let SchemaKind::Type(Type::Object(properties)) = &object.schema_kind {
             for (name, property) in &properties.properties {
                 let required = properties.required.contains(name);
@@ -370,6 +380,13 @@ impl Body {
                     (None, ReferenceOr::Item(inline)) => max_items(inline),
                     (None, ReferenceOr::Reference { .. }) => None,
                 };
+                if let ReferenceOr::Item(inline) = property
+                    && let SchemaKind::Type(Type::String(string)) = &inline.schema_kind
+                    && string.format
+                        == openapiv3::VariantOrUnknownOrEmpty::Unknown("email".to_owned())
+                {
+                    emails.push((name.clone(), required));
+                }
                 if let Some(max) = max {
                     limits.push(Limit {
                         name: name.clone(),
@@ -394,6 +411,7 @@ impl Body {
                 .or_else(|| object.schema_data.example.clone()),
             fields,
             limits,
+            emails,
         })
     }
 }

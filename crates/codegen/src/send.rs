@@ -35,7 +35,7 @@ pub(crate) fn wrap(
 
     // The generated send itself, after the body's limit check where the spec sets limits.
     let generated = match &op.body {
-        Some(body) if !body.limits.is_empty() => {
+        Some(body) if body.has_checks() => {
             let schema = format_ident!("{}", body.schema);
             quote! {
                 async move {

@@ -1,42 +1,59 @@
-//! The list limits the spec sets (`maxItems`) that a Rust type cannot hold by itself: a
-//! `check_limits` method on each request body type that has any, which `send` calls before
-//! anything is sent, so an over-long list never reaches the server.
+//! What the spec asks of a request body that its Rust type cannot hold by itself, the list
+//! limits (`maxItems`) and the shape of an email (`format: email`; typify keeps the length):
+//! a `check_limits` method on each request body type that has any, which `send` calls before
+//! anything is sent, so a body Losant would refuse never reaches it.
 
 use heck::ToSnakeCase;
 use quote::{format_ident, quote};
 use syn::Item;
 
-use crate::model::{Api, Limit};
+use crate::model::{Api, Body, Limit};
+use crate::runtime_path;
 
-/// `check_limits` for every request body type whose arrays have a `maxItems`.
+/// `check_limits` for every request body type with such checks.
 pub(crate) fn checks(api: &Api) -> Vec<Item> {
     let mut bodies: Vec<_> = api
         .operations
         .iter()
         .filter_map(|op| op.body.as_ref())
-        .filter(|body| !body.limits.is_empty())
+        .filter(|body| body.has_checks())
         .collect();
     bodies.sort_unstable_by(|a, b| a.schema.cmp(&b.schema));
     bodies.dedup_by(|a, b| a.schema == b.schema);
-    bodies
-        .into_iter()
-        .map(|body| check(&body.schema, &body.limits))
-        .collect()
+    bodies.into_iter().map(check).collect()
 }
 
-/// `check_limits` on the body type `schema`.
-fn check(schema: &str, limits: &[Limit]) -> Item {
+/// `check_limits` on the type of `body`.
+fn check(body: &Body) -> Item {
+    let (schema, limits) = (&body.schema, &body.limits);
     let summary = limits
         .iter()
         .map(|limit| format!("at most {} `{}`", limit.max, limit.name))
+        .chain(
+            body.emails
+                .iter()
+                .map(|(name, _)| format!("`{name}` an email address")),
+        )
         .collect::<Vec<_>>()
         .join(", ");
     let doc = format!(
-        " Checks the limits the spec sets that the type cannot hold by itself: {summary}.\n\n\
-         `send` calls it before sending, so an over-long list never reaches the server.\n\n\
+        " Checks what the spec asks that the type cannot hold by itself: {summary}.\n\n\
+         `send` calls it before sending, so a body Losant would refuse never reaches it.\n\n\
          # Errors\n\n\
-         A message naming the first list over its limit."
+         A message naming the first field that breaks its check."
     );
+    let check_email = runtime_path("check_email");
+    let emails = body.emails.iter().map(|(name, required)| {
+        let field = format_ident!("{}", name.to_snake_case());
+        match required {
+            true => quote!(#check_email(#name, &self.#field)?;),
+            false => quote! {
+                if let Some(email) = &self.#field {
+                    #check_email(#name, email)?;
+                }
+            },
+        }
+    });
     let checks = limits.iter().map(
         |Limit {
              name,
@@ -66,6 +83,7 @@ fn check(schema: &str, limits: &[Limit]) -> Item {
             #[doc = #doc]
             pub fn check_limits(&self) -> Result<(), String> {
                 #(#checks)*
+                #(#emails)*
                 Ok(())
             }
         }
