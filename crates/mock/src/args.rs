@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::{
-    Action, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo, parse_duration,
+    Action, CreateAnswer, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo,
+    parse_duration,
 };
 
 /// Runs a fake Losant Instance Org Invite API until interrupted.
@@ -24,9 +25,15 @@ pub struct MockArgs {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
 
-    /// `demo` for the built-in demo data and tokens, or the path of a JSON seed file.
-    #[arg(long, value_name = "demo|FILE")]
+    /// `demo` for the built-in demo data and tokens, or the path of a JSON seed file (invites
+    /// as Losant answers them, dates included; see the README).
+    #[arg(long, visible_alias = "seed-file", value_name = "demo|FILE")]
     pub seed: Option<String>,
+
+    /// What creating an invite answers with: `collection`, the organization's invites (API
+    /// 1.29.1), or `invite`, the new invite alone (as the 1.31 Python client reads it).
+    #[arg(long, value_enum, value_name = "FORM", default_value = "collection")]
+    pub create_answers: CreateAnswerArg,
 
     /// Accept TOKEN holding the given scopes, as TOKEN=SCOPE[,SCOPE...]. Repeatable.
     #[arg(long = "token", value_name = "TOKEN=SCOPES", value_parser = parse_token)]
@@ -73,6 +80,15 @@ pub struct MockArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size,
           default_value = "64MiB")]
     pub log_budget: usize,
+}
+
+/// The forms of `--create-answers`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CreateAnswerArg {
+    /// The organization's invites.
+    Collection,
+    /// The new invite alone.
+    Invite,
 }
 
 /// A count of at least 1.
@@ -170,7 +186,11 @@ pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
             idle: args.idle_timeout,
             max_connections: args.max_connections,
         })
-        .log_budget(args.log_budget);
+        .log_budget(args.log_budget)
+        .create_answers(match args.create_answers {
+            CreateAnswerArg::Collection => CreateAnswer::Collection,
+            CreateAnswerArg::Invite => CreateAnswer::Invite,
+        });
     let is_demo = args.seed.as_deref() == Some("demo");
     match args.seed.as_deref() {
         None => {}

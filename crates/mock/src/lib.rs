@@ -12,6 +12,7 @@ mod duration;
 mod errors;
 mod faults;
 mod invite;
+mod invites;
 mod request_log;
 mod routes;
 mod server;
@@ -28,7 +29,8 @@ pub use connections::{
 #[cfg(feature = "cli")]
 pub use duration::parse_duration;
 pub use faults::{Fault, Faults};
+pub use invites::CreateAnswer;
 pub use request_log::{DEFAULT_LOG_BUDGET, LOGGED_BODY_BYTES, REDACTED, RecordedRequest};
 pub use server::{MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError};
 pub use store::{DEFAULT_TTL_MS, Seed, SeedError, SeedInstance, SeedOrg, SeedToken, demo};
-pub use validate::{MAX_GRANTS, is_losant_id};
+pub use validate::{MAX_EMAIL_LEN, MAX_GRANTS, is_losant_id};

@@ -14,17 +14,24 @@ use axum::response::Response;
 use axum::routing::any;
 
 use crate::action::Action;
+use crate::invites::CreateAnswer;
 use crate::server::{Shared, lock};
 use crate::store::Store;
-use crate::{auth, errors, invite, request_log, validate};
+use crate::{auth, errors, invite, invites, request_log, validate};
 
 /// The path of one invite, in axum's syntax.
 const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
+/// The path of an organization's invites.
+const INVITES_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites";
 
 /// One request as a handler sees it: already authorized, its IDs and query checked.
 pub(crate) struct Call<'a> {
     params: &'a RawPathParams,
+    /// The query pairs, decoded, in the order sent.
+    pub(crate) query: &'a [(String, String)],
     pub(crate) body: &'a [u8],
+    /// What the create action answers with, as the fake was started.
+    pub(crate) create_answer: CreateAnswer,
 }
 
 impl Call<'_> {
@@ -48,7 +55,7 @@ struct Route {
 }
 
 /// Every route the fake serves.
-const ROUTES: [Route; 3] = [
+const ROUTES: [Route; 5] = [
     Route {
         method: Method::GET,
         path: INVITE_PATH,
@@ -67,14 +74,26 @@ const ROUTES: [Route; 3] = [
         action: Action::ResendInvite,
         handler: invite::resend_invite,
     },
+    Route {
+        method: Method::GET,
+        path: INVITES_PATH,
+        action: Action::List,
+        handler: invites::list,
+    },
+    Route {
+        method: Method::POST,
+        path: INVITES_PATH,
+        action: Action::Create,
+        handler: invites::create,
+    },
 ];
 
-/// The HTTP method of `action`, from the table.
-pub(crate) fn method_of(action: Action) -> &'static str {
+/// The HTTP method and path template of `action`, from the table.
+pub(crate) fn route_of(action: Action) -> (&'static str, &'static str) {
     ROUTES
         .iter()
         .find(|route| route.action == action)
-        .map_or("", |route| route.method.as_str())
+        .map_or(("", ""), |route| (route.method.as_str(), route.path))
 }
 
 /// The fake's router: each path of the table, the request log in front of all, and Losant's
@@ -82,6 +101,7 @@ pub(crate) fn method_of(action: Action) -> &'static str {
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new();
     let mut paths: Vec<&'static str> = ROUTES.iter().map(|route| route.path).collect();
+    paths.sort_unstable();
     paths.dedup();
     for path in paths {
         router = router.route(
@@ -183,7 +203,9 @@ fn act(
     }
     let call = Call {
         params: &params,
+        query: &query,
         body,
+        create_answer: shared.create_answer,
     };
     (route.handler)(&mut lock(&shared.store), &call)
 }

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 use crate::action::Action;
 use crate::connections::{Connections, Limits};
 use crate::faults::{Fault, Faults};
+use crate::invites::CreateAnswer;
 use crate::request_log::{DEFAULT_LOG_BUDGET, RecordedRequest, RequestLog};
 use crate::store::{Seed, SeedError, SeedToken, Store};
 
@@ -28,6 +29,7 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<BTreeMap<Action, Faults>>,
     pub(crate) log: Mutex<RequestLog>,
     pub(crate) limits: Limits,
+    pub(crate) create_answer: CreateAnswer,
 }
 
 /// Locks `mutex`, shrugging off poisoning: every critical section here leaves the data whole.
@@ -72,6 +74,7 @@ pub struct MockServerBuilder {
     addr: SocketAddr,
     limits: Limits,
     log_budget: usize,
+    create_answer: CreateAnswer,
 }
 
 impl MockServerBuilder {
@@ -146,6 +149,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// What the create action answers with: the collection (API 1.29.1, the default) or the
+    /// new invite alone (the 1.31 Python client's reading). A client should take both.
+    pub fn create_answers(mut self, answer: CreateAnswer) -> Self {
+        self.create_answer = answer;
+        self
+    }
+
     /// How many bytes the request log may hold ([`DEFAULT_LOG_BUDGET`] unless set); past it
     /// the oldest requests are forgotten first.
     pub fn log_budget(mut self, bytes: usize) -> Self {
@@ -172,6 +182,7 @@ impl MockServerBuilder {
             faults: Mutex::new(self.faults),
             log: Mutex::new(RequestLog::new(self.log_budget)),
             limits: self.limits,
+            create_answer: self.create_answer,
         });
 
         let bind = |e| StartError::Bind(self.addr, e);
@@ -235,6 +246,7 @@ impl MockServer {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             limits: Limits::default(),
             log_budget: DEFAULT_LOG_BUDGET,
+            create_answer: CreateAnswer::default(),
         }
     }
 

@@ -110,14 +110,15 @@ impl std::error::Error for SeedError {}
 
 impl Seed {
     /// The built-in demo set: the reference's example instance, org and invite, an expired
-    /// invite beside it, and the tokens [`demo::ADMIN_TOKEN`] (scope `all.Instance`) and
+    /// invite beside it, a dozen more invites (pending and expired, every role, several email
+    /// domains, dates spread over months), and the tokens [`demo::ADMIN_TOKEN`] (scope `all.Instance`) and
     /// [`demo::READ_TOKEN`] (scope `all.Instance.read`).
     pub fn demo() -> Self {
-        let invite = |id: &str, email: &str, date: &str| {
+        let invite = |id: &str, email: &str, role: &str, date: String| {
             let value = serde_json::json!({
                 "id": id,
                 "email": email,
-                "role": "edit",
+                "role": role,
                 "applicationRoles": [],
                 "dashboardRoles": [],
                 "inviteDate": date,
@@ -129,7 +130,45 @@ impl Seed {
                 _ => unreachable!("a JSON object literal"),
             }
         };
-        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+        let ago = |days: i64, hours: i64| {
+            (Utc::now() - chrono::Duration::days(days) - chrono::Duration::hours(hours))
+                .to_rfc3339_opts(SecondsFormat::Millis, true)
+        };
+        let mut invites = vec![
+            invite(demo::INVITE_ID, "invitee@example.com", "edit", ago(0, 0)),
+            invite(
+                demo::EXPIRED_INVITE_ID,
+                "late@example.com",
+                "edit",
+                "2016-06-13T04:00:00.000Z".to_owned(),
+            ),
+        ];
+        // More of the organization: pending and expired, every role, several domains, dates
+        // spread over months (an invite lives seven days).
+        for (n, (email, role, days, hours)) in [
+            ("ada@example.com", "admin", 0, 3),
+            ("grace@example.org", "edit", 1, 0),
+            ("linus@kernel.example", "collaborate", 2, 5),
+            ("margaret@example.com", "view", 4, 0),
+            ("ken@example.net", "none", 6, 12),
+            ("barbara@example.org", "view", 9, 0),
+            ("dennis@example.com", "collaborate", 21, 0),
+            ("frances@example.net", "admin", 45, 0),
+            ("edsger@example.org", "edit", 70, 0),
+            ("donald@kernel.example", "view", 120, 0),
+            ("radia@example.com", "none", 180, 0),
+            ("john@example.net", "collaborate", 240, 0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = format!("5f3c1a2b9d8e7f60{n:08x}");
+            invites.push(invite(&id, email, role, ago(days, hours)));
+        }
+        invites[3].insert(
+            "applicationRoles".into(),
+            serde_json::json!([{ "resourceId": "575ec8687ae143cd83dc4a90", "role": "view" }]),
+        );
         Seed {
             tokens: vec![
                 SeedToken {
@@ -145,14 +184,7 @@ impl Seed {
                 id: demo::INSTANCE_ID.into(),
                 orgs: vec![SeedOrg {
                     id: demo::ORG_ID.into(),
-                    invites: vec![
-                        invite(demo::INVITE_ID, "invitee@example.com", &now),
-                        invite(
-                            demo::EXPIRED_INVITE_ID,
-                            "late@example.com",
-                            "2016-06-13T04:00:00.000Z",
-                        ),
-                    ],
+                    invites,
                 }],
             }],
         }
@@ -368,6 +400,57 @@ impl Store {
         };
         let answer = new.to_json(now);
         org.invites.insert(new.id(), new);
+        Ok(answer)
+    }
+
+    /// The invites of an organization, as Losant answers them now, in no particular order.
+    pub(crate) fn list(&self, instance: &str, org: &str) -> Result<Vec<Value>, Missing> {
+        let org = self
+            .instances
+            .get(&key(instance))
+            .ok_or(Missing::Instance)?
+            .orgs
+            .get(&key(org))
+            .ok_or(Missing::Org)?;
+        let now = Utc::now();
+        Ok(org
+            .invites
+            .values()
+            .map(|invite| invite.to_json(now))
+            .collect())
+    }
+
+    /// Adds an invite with `fields` (an `OrgInvitePost`, checked), a fresh ID, today's date
+    /// and seven days to live, and answers it. Whether Losant refuses a second invite for an
+    /// email that has a pending one is not documented: this fake adds it (its own choice),
+    /// which lets a test see an invite made twice.
+    pub(crate) fn create(
+        &mut self,
+        instance: &str,
+        org: &str,
+        fields: &Map<String, Value>,
+    ) -> Result<Value, Missing> {
+        let org = self.org_mut(instance, org)?;
+        let now = Utc::now();
+        let mut fields = fields.clone();
+        fields.insert("id".into(), Value::String(fresh_id()));
+        fields.insert("inviteDate".into(), Value::String(format_date(now)));
+        fields.insert("ttl".into(), Value::from(DEFAULT_TTL_MS));
+        for list in ["applicationRoles", "dashboardRoles"] {
+            fields
+                .entry(list)
+                .or_insert_with(|| Value::Array(Vec::new()));
+        }
+        fields
+            .entry("disallowTransfer")
+            .or_insert(Value::Bool(false));
+        let invite = StoredInvite {
+            fields,
+            invite_date: now,
+            ttl_ms: DEFAULT_TTL_MS as f64,
+        };
+        let answer = invite.to_json(now);
+        org.invites.insert(invite.id(), invite);
         Ok(answer)
     }
 

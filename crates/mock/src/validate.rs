@@ -63,6 +63,81 @@ pub(crate) fn role_info(body: &[u8]) -> Result<Map<String, Value>, String> {
     Ok(info)
 }
 
+/// The longest email Losant's schema allows.
+pub const MAX_EMAIL_LEN: usize = 1024;
+
+/// Parses and checks a create body against the `orgInvitePost` schema: `email` and `role`
+/// required, grants as in role info, `disallowTransfer` a boolean, nothing else.
+pub(crate) fn invite_post(body: &[u8]) -> Result<Map<String, Value>, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("invite is not valid JSON: {e}"))?;
+    let Value::Object(invite) = value else {
+        return Err(format!("invite must be an object, got {}", kind(&value)));
+    };
+    for (field, value) in &invite {
+        match field.as_str() {
+            "email" => check_email("invite.email", value)?,
+            "role" => check_enum("invite.role", value, &ORG_ROLES)?,
+            "applicationRoles" | "dashboardRoles" => {
+                check_grants(&format!("invite.{field}"), value)?
+            }
+            "disallowTransfer" if value.is_boolean() => {}
+            "disallowTransfer" => {
+                return Err(format!(
+                    "invite.disallowTransfer must be a boolean, got {}",
+                    kind(value)
+                ));
+            }
+            _ => return Err(format!("invite has an unknown property {field:?}")),
+        }
+    }
+    for required in ["email", "role"] {
+        if !invite.contains_key(required) {
+            return Err(format!("invite.{required} is required"));
+        }
+    }
+    Ok(invite)
+}
+
+/// An email as JSON Schema's `format: email` reads it, loosely: one `@` with something on
+/// each side, no white space, at most [`MAX_EMAIL_LEN`] characters.
+fn check_email(name: &str, value: &Value) -> Result<(), String> {
+    let Value::String(email) = value else {
+        return Err(format!("{name} must be a string, got {}", kind(value)));
+    };
+    let shaped = email.chars().count() <= MAX_EMAIL_LEN
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        });
+    match shaped {
+        true => Ok(()),
+        false => Err(format!(
+            "{name} must be an email address of at most {MAX_EMAIL_LEN} characters, got {email:?}"
+        )),
+    }
+}
+
+/// Checks a list's query: `sortField`, `sortDirection` and `filterField` against the values
+/// Losant lists (`filter` takes any text).
+pub(crate) fn check_list_query(pairs: &[(String, String)]) -> Result<(), String> {
+    for (name, value) in pairs {
+        let allowed: &[&str] = match name.as_str() {
+            "sortField" => &["email", "role", "inviteDate"],
+            "sortDirection" => &["asc", "desc"],
+            "filterField" => &["email", "role", ""],
+            _ => continue,
+        };
+        if !allowed.contains(&value.as_str()) {
+            return Err(format!(
+                "{name} must be one of {}, got {value:?}",
+                allowed.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_grants(name: &str, value: &Value) -> Result<(), String> {
     let Value::Array(grants) = value else {
         return Err(format!("{name} must be an array, got {}", kind(value)));
@@ -157,5 +232,47 @@ mod tests {
             assert!(error.contains(wanted), "{body}: {error}");
         }
         assert!(role_info(br#"{"role":"view","applicationRoles":[]}"#).is_ok());
+    }
+
+    #[test]
+    fn invite_posts_are_checked_as_losant_s_schema() {
+        let cases = [
+            (r#"{"role":"view"}"#, "invite.email is required"),
+            (r#"{"email":"a@b.example"}"#, "invite.role is required"),
+            (
+                r#"{"email":"nope","role":"view"}"#,
+                "must be an email address",
+            ),
+            (
+                r#"{"email":"a b@c.example","role":"view"}"#,
+                "must be an email address",
+            ),
+            (
+                r#"{"email":"a@b.example","role":"owner"}"#,
+                "invite.role must be one of",
+            ),
+            (
+                r#"{"email":"a@b.example","role":"view","x":1}"#,
+                "unknown property \"x\"",
+            ),
+            (
+                r#"{"email":"a@b.example","role":"view","disallowTransfer":1}"#,
+                "a boolean",
+            ),
+        ];
+        for (body, wanted) in cases {
+            let error = invite_post(body.as_bytes()).unwrap_err();
+            assert!(error.contains(wanted), "{body}: {error}");
+        }
+        let long = format!(
+            r#"{{"email":"{}@b.example","role":"view"}}"#,
+            "a".repeat(1100)
+        );
+        assert!(invite_post(long.as_bytes()).is_err());
+        assert!(
+            invite_post(br#"{"email":"a@b.example","role":"view","dashboardRoles":[]}"#).is_ok()
+        );
+        assert!(check_list_query(&[("sortField".into(), "id".into())]).is_err());
+        assert!(check_list_query(&[("sortDirection".into(), "asc".into())]).is_ok());
     }
 }

@@ -274,23 +274,31 @@ async fn each_documented_scope_grants_exactly_its_actions() {
         "instanceOrgInvite.get",
         "instanceOrgInvite.delete",
         "instanceOrgInvite.resendInvite",
+        "instanceOrgInvites.*",
+        "instanceOrgInvites.get",
+        "instanceOrgInvites.post",
         "device.get",
     ];
     for scope in scopes {
         server.add_token(scope, [scope]);
     }
     // An unknown org keeps every request harmless: a granted action answers 404, a refused 403.
-    let elsewhere = format!(
-        "/instances/{}/orgs/{}/invites/{}",
-        demo::INSTANCE_ID,
-        "0123456789abcdef01234567",
-        demo::INVITE_ID
-    );
+    let elsewhere = |action: Action| {
+        action
+            .path()
+            .replace("{instanceId}", demo::INSTANCE_ID)
+            .replace("{orgId}", "0123456789abcdef01234567")
+            .replace("{inviteId}", demo::INVITE_ID)
+    };
     for scope in scopes {
         for action in Action::ALL {
             let method = Method::from_bytes(action.method().as_bytes()).unwrap();
-            let body = (action == Action::ResendInvite).then_some("{}");
-            let (status, _) = call(&server, method, &elsewhere, Some(scope), body).await;
+            let body = match action {
+                Action::ResendInvite => Some("{}"),
+                Action::Create => Some(r#"{"email":"a@b.example","role":"view"}"#),
+                _ => None,
+            };
+            let (status, _) = call(&server, method, &elsewhere(action), Some(scope), body).await;
             let want = if action.is_granted_by(&[scope]) {
                 404
             } else {
@@ -904,4 +912,173 @@ async fn hostile_faults_answer_as_described() {
     assert_eq!(old.version(), reqwest::Version::HTTP_10);
     assert!(old.content_length().is_none());
     assert_eq!(old.json::<Value>().await.unwrap()["id"], demo::INVITE_ID);
+}
+
+fn invites_path() -> String {
+    format!(
+        "/instances/{}/orgs/{}/invites",
+        demo::INSTANCE_ID,
+        demo::ORG_ID
+    )
+}
+
+fn emails(collection: &Value) -> Vec<String> {
+    collection["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|invite| invite["email"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_sorts_filters_and_echoes_as_losant_s_collection() {
+    let server = demo_server().await;
+    let (status, all) = call(&server, Method::GET, &invites_path(), Some(READER), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let items = all["items"].as_array().unwrap();
+    assert!(items.len() >= 12, "the demo holds a dozen or more: {all}");
+    assert_eq!(all["count"], items.len());
+    assert_eq!(
+        (
+            &all["instanceId"],
+            &all["orgId"],
+            &all["sortField"],
+            &all["sortDirection"]
+        ),
+        (
+            &json!(demo::INSTANCE_ID),
+            &json!(demo::ORG_ID),
+            &json!("inviteDate"),
+            &json!("desc")
+        )
+    );
+    // Newest first by default; pending and expired both there, hasExpired computed.
+    let dates: Vec<&str> = items
+        .iter()
+        .map(|i| i["inviteDate"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert!(items.iter().any(|i| i["hasExpired"] == true));
+    assert!(items.iter().any(|i| i["hasExpired"] == false));
+
+    let query = "?sortField=email&sortDirection=asc&filterField=email&filter=*@EXAMPLE.org";
+    let (status, some) = call(
+        &server,
+        Method::GET,
+        &format!("{}{query}", invites_path()),
+        Some(READER),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let found = emails(&some);
+    assert!(
+        !found.is_empty() && found.iter().all(|e| e.ends_with("@example.org")),
+        "{found:?}"
+    );
+    let mut sorted = found.clone();
+    sorted.sort();
+    assert_eq!(found, sorted);
+    assert_eq!(
+        (&some["filterField"], &some["filter"]),
+        (&json!("email"), &json!("*@EXAMPLE.org"))
+    );
+
+    let bad = call(
+        &server,
+        Method::GET,
+        &format!("{}?sortField=id", invites_path()),
+        Some(READER),
+        None,
+    )
+    .await;
+    assert_error(&bad, 400, "Validation", "sortField must be one of");
+    let nowhere = call(
+        &server,
+        Method::GET,
+        &format!(
+            "/instances/{}/orgs/{}/invites",
+            demo::INSTANCE_ID,
+            "0123456789abcdef01234567"
+        ),
+        Some(READER),
+        None,
+    )
+    .await;
+    assert_error(&nowhere, 404, "NotFound", "Organization was not found");
+}
+
+#[tokio::test]
+async fn create_checks_the_invite_and_answers_either_form() {
+    let server = demo_server().await;
+    let refused = call(
+        &server,
+        Method::POST,
+        &invites_path(),
+        Some(ADMIN),
+        Some(r#"{"email":"not-an-email","role":"view"}"#),
+    )
+    .await;
+    assert_error(
+        &refused,
+        400,
+        "Validation",
+        "invite.email must be an email address",
+    );
+    let reader = call(
+        &server,
+        Method::POST,
+        &invites_path(),
+        Some(READER),
+        Some(r#"{"email":"new@example.com","role":"view"}"#),
+    )
+    .await;
+    assert_error(&reader, 403, "Forbidden", "instanceOrgInvites.post");
+
+    let (status, collection) = call(
+        &server,
+        Method::POST,
+        &invites_path(),
+        Some(ADMIN),
+        Some(r#"{"email":"new@example.com","role":"view"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{collection}");
+    let made = collection["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "new@example.com")
+        .expect("the collection holds the new invite");
+    assert_eq!(
+        (&made["role"], &made["hasExpired"]),
+        (&json!("view"), &json!(false))
+    );
+    let id = made["id"].as_str().unwrap();
+    assert!(server.invite(demo::INSTANCE_ID, demo::ORG_ID, id).is_some());
+
+    let single = MockServer::builder()
+        .seed(Seed::demo())
+        .create_answers(losant_invites_mock::CreateAnswer::Invite)
+        .start()
+        .await
+        .unwrap();
+    let (status, invite) = call(
+        &single,
+        Method::POST,
+        &invites_path(),
+        Some(ADMIN),
+        Some(r#"{"email":"one@example.com","role":"edit","disallowTransfer":true}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        (
+            &invite["email"],
+            &invite["role"],
+            &invite["disallowTransfer"]
+        ),
+        (&json!("one@example.com"), &json!("edit"), &json!(true))
+    );
 }
