@@ -6,7 +6,8 @@
                                            operation met a success and an error and Schemathesis
                                            warned of nothing
 
-Random IDs would only ever find nothing (404), so each operation gets IDs of invites the fake
+Random IDs would only ever find nothing (404), so every operation is bound to the seeded
+instance and organization, and each operation on one invite gets IDs of invites the fake
 holds: its own pool, because resendInvite and delete use theirs up, bound to `inviteId` half
 of the time, so the other half still finds nothing. The examples' IDs are seeded too.
 """
@@ -45,17 +46,17 @@ def prepare(spec, out):
     bindings = []
     for tag, (path, method, operation) in enumerate(operations(spec), start=0xA1):
         op_id = operation["operationId"]
-        if "{inviteId}" not in path:
-            continue
-        pool = [f"{tag:02x}{n:022x}" for n in range(POOL_SIZES.get(method, 20))]
-        invites += [{"id": i, "email": f"c{tag:x}-{n}@example.com", "role": "view"} for n, i in enumerate(pool)]
-        config.append(f"{op_id} = {{ values = {json.dumps(pool)} }}")
+        parameters = [f'"path.instanceId" = "{instance}"', f'"path.orgId" = "{org}"']
+        if "{inviteId}" in path:
+            pool = [f"{tag:02x}{n:022x}" for n in range(POOL_SIZES.get(method, 20))]
+            invites += [{"id": i, "email": f"c{tag:x}-{n}@example.com", "role": "view"} for n, i in enumerate(pool)]
+            config.append(f"{op_id} = {{ values = {json.dumps(pool)} }}")
+            parameters.append(f'"path.inviteId" = {{ dictionary = "{op_id}", probability = 0.5 }}')
         bindings += [
             "",
             "[[operations]]",
             f'include-operation-id = "{op_id}"',
-            f'parameters = {{ "path.instanceId" = "{instance}", "path.orgId" = "{org}", '
-            f'"path.inviteId" = {{ dictionary = "{op_id}", probability = 0.5 }} }}',
+            f"parameters = {{ {', '.join(parameters)} }}",
         ]
     seed = {
         "tokens": [{"token": TOKEN, "scopes": ["all.Instance"]}],

@@ -91,6 +91,46 @@ async fn delete_sends_the_official_clients_defaults() {
     });
 }
 
+#[tokio::test]
+async fn list_sends_only_the_filters_and_sort_the_caller_set() {
+    let server = support::fake().await;
+    support::client(&server)
+        .instance_org_invites_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .filter_field(types::InstanceOrgInvitesGetFilterField::Email)
+        .filter("*@example.com")
+        .sort_direction(types::InstanceOrgInvitesGetSortDirection::Asc)
+        .send()
+        .await
+        .unwrap();
+    settings().bind(|| {
+        insta::assert_json_snapshot!("instance_org_invites_get", wire(&only_request(&server)))
+    });
+}
+
+#[tokio::test]
+async fn create_sends_the_invite_as_json() {
+    let server = support::fake().await;
+    support::client(&server)
+        .instance_org_invites_post()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .body(types::OrgInvitePost {
+            email: "new.member@example.com".parse().unwrap(),
+            role: types::OrgRole::Collaborate,
+            application_roles: Some(Vec::new().into()),
+            dashboard_roles: None,
+            disallow_transfer: Some(false),
+        })
+        .send()
+        .await
+        .unwrap();
+    settings().bind(|| {
+        insta::assert_json_snapshot!("instance_org_invites_post", wire(&only_request(&server)))
+    });
+}
+
 /// The request a resendInvite of `body` puts on the wire.
 async fn resend_wire(body: types::OrgRoleInfo) -> Value {
     let server = support::fake().await;

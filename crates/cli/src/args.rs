@@ -63,7 +63,8 @@ pub struct GlobalArgs {
     pub no_retry: bool,
 
     /// How to print results: `text` for people, `json` for programs, `ndjson` for a JSON
-    /// object per line as each item finishes. Default: `text` on a terminal, `json` otherwise.
+    /// object per line as each item finishes, `ids` (list only) one invite ID a line.
+    /// Default: `text` on a terminal, `json` otherwise.
     #[arg(long, value_enum)]
     pub output: Option<Output>,
 
@@ -93,6 +94,8 @@ impl Cli {
             Command::Get(get) => get.global.verbose,
             Command::Delete(delete) => delete.global.verbose,
             Command::Resend(resend) => resend.global.verbose,
+            Command::List(list) => list.global.verbose,
+            Command::Invite(invite) => invite.global.verbose,
             Command::Mock(_) | Command::Completions { .. } => 0,
         };
         self.global.verbose.saturating_add(after)
@@ -127,10 +130,16 @@ pub enum Output {
     Text,
     Json,
     Ndjson,
+    /// One invite ID a line (`list` only), to feed `--invite-ids-from -`.
+    Ids,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List the organization's invites (instanceOrgInvites.get), filtered and sorted.
+    List(List),
+    /// Invite someone to the organization (instanceOrgInvites.post).
+    Invite(Invite),
     /// Look invites up (instanceOrgInvite.get).
     Get(Get),
     /// Revoke invites (instanceOrgInvite.delete).
@@ -206,6 +215,104 @@ pub struct Resend {
     #[arg(long, value_name = "FILE", group = "roles", value_hint = ValueHint::FilePath,
           conflicts_with_all = ["role", "application_roles", "dashboard_roles"])]
     pub role_info: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct List {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    pub org: Org,
+
+    /// Only invites whose email matches GLOB (`*` for any run of characters), sent as Losant's
+    /// filter.
+    #[arg(long, value_name = "GLOB", value_hint = ValueHint::Other)]
+    pub email: Option<String>,
+
+    /// Only invites of this organization role, sent as Losant's filter (or, with --email too,
+    /// applied to what Losant answers).
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>())]
+    pub role: Option<types::OrgRole>,
+
+    /// Sort by FIELD (email, role or inviteDate), ascending or descending: `email`,
+    /// `inviteDate:desc`. Default: Losant's (inviteDate, newest first).
+    #[arg(long, value_name = "FIELD[:asc|desc]", value_parser = parse_sort)]
+    pub sort: Option<Sort>,
+
+    /// Only invites that have expired.
+    #[arg(long, conflicts_with = "pending")]
+    pub expired: bool,
+
+    /// Only invites still pending (not expired).
+    #[arg(long)]
+    pub pending: bool,
+
+    /// Only invites sent (or last resent) longer ago than DURATION, such as `30d` or `12h`.
+    #[arg(long, value_name = "DURATION", value_parser = losant_invites_mock::parse_duration)]
+    pub older_than: Option<Duration>,
+}
+
+/// A list's order, as `--sort` gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sort {
+    pub field: types::InstanceOrgInvitesGetSortField,
+    pub direction: Option<types::InstanceOrgInvitesGetSortDirection>,
+}
+
+fn parse_sort(text: &str) -> Result<Sort, String> {
+    let (field, direction) = match text.split_once(':') {
+        Some((field, direction)) => (field, Some(direction)),
+        None => (text, None),
+    };
+    let field = field.trim().parse().map_err(|_| {
+        format!(
+            "unknown sort field {field:?}; expected one of {}",
+            allowed_values::<types::InstanceOrgInvitesGetSortField>().join(", ")
+        )
+    })?;
+    let direction = direction
+        .map(|direction| {
+            direction
+                .trim()
+                .parse()
+                .map_err(|_| format!("unknown sort direction {direction:?}; expected asc or desc"))
+        })
+        .transpose()?;
+    Ok(Sort { field, direction })
+}
+
+#[derive(Debug, Args)]
+pub struct Invite {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    pub org: Org,
+
+    /// The email address to invite.
+    #[arg(long, value_name = "EMAIL", value_hint = ValueHint::EmailAddress)]
+    pub email: String,
+
+    /// The organization role the invited member receives.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>())]
+    pub role: types::OrgRole,
+
+    /// A role on one application, as APPLICATION_ID=ROLE. Repeatable.
+    #[arg(long = "application-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          value_hint = ValueHint::Other)]
+    pub application_roles: Vec<types::ResourceRoleGrant>,
+
+    /// A role on one dashboard, as DASHBOARD_ID=ROLE. Repeatable.
+    #[arg(long = "dashboard-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          value_hint = ValueHint::Other)]
+    pub dashboard_roles: Vec<types::ResourceRoleGrant>,
+
+    /// Set Losant's `disallowTransfer` flag on the invite.
+    #[arg(long)]
+    pub disallow_transfer: bool,
+
+    /// Print what would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// The organization the invites belong to.

@@ -248,7 +248,7 @@ impl Report {
     fn emit(&mut self, item: Value, text: String) {
         match self.output {
             Output::Text => print_line(text),
-            Output::Ndjson => print_line(to_json_line(&item)),
+            Output::Ndjson | Output::Ids => print_line(to_json_line(&item)),
             Output::Json => self.items.push(item),
         }
     }
@@ -329,7 +329,9 @@ impl Report {
                 items.sort_by_key(|item| item["line"].as_u64());
                 print_line(to_json(&json!({ "results": items, "summary": summary })))
             }
-            Output::Ndjson => print_line(to_json_line(&json!({ "summary": summary }))),
+            Output::Ndjson | Output::Ids => {
+                print_line(to_json_line(&json!({ "summary": summary })))
+            }
             Output::Text => {
                 let done = if total == 0 {
                     "nothing to do: the list holds no invite IDs".to_owned()

@@ -39,10 +39,29 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
             let global = global.merged(std::mem::take(&mut resend.global));
             resend_invites(&global, resend).await
         }
+        Command::List(mut list) => {
+            let global = global.merged(std::mem::take(&mut list.global));
+            crate::list::run(&global, list).await
+        }
+        Command::Invite(mut invite) => {
+            let global = global.merged(std::mem::take(&mut invite.global));
+            ids_output_refused(&global)?;
+            crate::invite::run(&global, invite).await
+        }
     }
 }
 
-fn output(global: &Global) -> Output {
+/// `--output ids` lists invite IDs: it goes with `list` alone.
+fn ids_output_refused(global: &Global) -> Result<(), Failure> {
+    match global.output {
+        Some(Output::Ids) => Err(Failure::usage(
+            "--output ids prints the IDs of a list: it goes with `losant-invites list`",
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn output(global: &Global) -> Output {
     match global.output {
         Some(output) => output,
         None if std::io::stdout().is_terminal() => Output::Text,
@@ -51,7 +70,7 @@ fn output(global: &Global) -> Output {
 }
 
 /// The client the options describe, or why not, in the command line's words.
-fn client(global: &Global) -> Result<Client, Failure> {
+pub(crate) fn client(global: &Global) -> Result<Client, Failure> {
     let token = global.token.clone().unwrap_or_default();
     let mut builder = Client::builder()
         .token(token)
@@ -108,7 +127,7 @@ fn plan(global: &Global, invites: &Invites) -> Plan {
 }
 
 /// With `-vv`, the start of an answer's body on stderr.
-fn trace_answer(global: &Global, answer: &Value) {
+pub(crate) fn trace_answer(global: &Global, answer: &Value) {
     if global.verbose >= 2 {
         say(format!("  < body {}", excerpt(&to_json_line(answer))));
     }
@@ -116,17 +135,16 @@ fn trace_answer(global: &Global, answer: &Value) {
 
 /// `--dry-run`: the requests the client would send, each built by the client exactly as it
 /// would send it (`prepare`), and none sent.
-async fn dry_run<Fut>(
+pub(crate) async fn dry_run<Fut>(
     global: &Global,
-    ids: &[LosantId],
-    prepare: impl Fn(LosantId) -> Fut,
+    prepared: impl IntoIterator<Item = Fut>,
 ) -> Result<Outcome, Failure>
 where
     Fut: Future<Output = Result<PreparedRequest, Error>>,
 {
-    let mut requests = Vec::with_capacity(ids.len());
-    for id in ids {
-        requests.push(prepare(id.clone()).await?);
+    let mut requests = Vec::new();
+    for request in prepared {
+        requests.push(request.await?);
     }
     let as_json = |request: &PreparedRequest| {
         let headers: serde_json::Map<String, Value> = request
@@ -172,7 +190,7 @@ where
             let requests: Vec<Value> = requests.iter().map(as_json).collect();
             print_line(to_json(&json!({ "dryRun": true, "requests": requests })));
         }
-        Output::Ndjson => {
+        Output::Ndjson | Output::Ids => {
             for request in &requests {
                 print_line(to_json_line(&as_json(request)));
             }
@@ -210,7 +228,7 @@ where
                 match output(global) {
                     Output::Text => print_line(show(&id, &answer)),
                     Output::Json => print_line(to_json(&value)),
-                    Output::Ndjson => print_line(to_json_line(&value)),
+                    Output::Ndjson | Output::Ids => print_line(to_json_line(&value)),
                 }
                 Ok(Outcome::SUCCESS)
             }
@@ -248,6 +266,7 @@ where
 }
 
 async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
+    ids_output_refused(global)?;
     let selected = selected(&get.invites)?;
     let client = client(global)?;
     let request = |id: LosantId| {
@@ -262,7 +281,11 @@ async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
         }
     };
     if get.invites.dry_run {
-        return dry_run(global, &ids(&selected), |id| request(id).prepare()).await;
+        return dry_run(
+            global,
+            ids(&selected).into_iter().map(|id| request(id).prepare()),
+        )
+        .await;
     }
     let send = |id: LosantId| {
         let request = request(id);
@@ -281,6 +304,7 @@ async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
 }
 
 async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Failure> {
+    ids_output_refused(global)?;
     let selected = selected(&delete.invites)?;
     let client = client(global)?;
     let request = |id: LosantId| {
@@ -295,7 +319,11 @@ async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Fail
         }
     };
     if delete.invites.dry_run {
-        return dry_run(global, &ids(&selected), |id| request(id).prepare()).await;
+        return dry_run(
+            global,
+            ids(&selected).into_iter().map(|id| request(id).prepare()),
+        )
+        .await;
     }
     if let Selected::Many(list, from_stdin) = &selected
         && !delete.yes
@@ -345,6 +373,7 @@ fn confirmed(question: &str) -> bool {
 }
 
 async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Failure> {
+    ids_output_refused(global)?;
     let role_info = match &resend.role_info {
         Some(path) => read_role_info(path)?,
         // A flag not given sends no list; an empty list can be sent from a --role-info file.
@@ -373,7 +402,11 @@ async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Fail
         }
     };
     if resend.invites.dry_run {
-        return dry_run(global, &ids(&selected), |id| request(id).prepare()).await;
+        return dry_run(
+            global,
+            ids(&selected).into_iter().map(|id| request(id).prepare()),
+        )
+        .await;
     }
     let send = |id: LosantId| {
         let request = request(id);

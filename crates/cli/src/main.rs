@@ -5,6 +5,8 @@ mod bulk;
 mod commands;
 mod completions;
 mod exit;
+mod invite;
+mod list;
 mod output;
 mod verbose;
 

@@ -44,8 +44,8 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
     };
     let status = match invite.has_expired {
         Some(true) => "expired".to_owned(),
-        Some(false) => match expiry(invite) {
-            Some(when) => format!("pending, expires {when}"),
+        Some(false) => match invite.expires_at() {
+            Some(when) => format!("pending, expires {}", when.to_rfc3339()),
             None => "pending".to_owned(),
         },
         None => "-".to_owned(),
@@ -111,17 +111,4 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 /// JSON of `value` on one line, for `--output ndjson`.
 pub fn to_json_line<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-}
-
-/// When an invite expires: its date plus its time to live.
-fn expiry(invite: &types::OrgInvite) -> Option<String> {
-    let date = invite.invite_date.as_ref()?.to_utc();
-    // A time to live that is not a sane number of milliseconds shows no expiry at all.
-    let ttl = invite
-        .ttl
-        .as_ref()?
-        .as_i64()
-        .filter(|t| (0..1_000_000_000_000_000).contains(t))?;
-    let when = date.checked_add_signed(chrono::TimeDelta::try_milliseconds(ttl)?)?;
-    Some(when.to_rfc3339())
 }

@@ -53,6 +53,20 @@ impl Fake {
         Fake { server, runtime }
     }
 
+    /// The demo organization: a dozen and more invites, pending and expired, every role.
+    fn demo() -> Fake {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let builder = MockServer::builder()
+            .seed(losant_invites_mock::Seed::demo())
+            .token(TOKEN, ["all.Instance"]);
+        let server = runtime.block_on(builder.start()).unwrap();
+        Fake { server, runtime }
+    }
+
     fn cli(&self) -> Command {
         let mut command = Command::cargo_bin("losant-invites").unwrap();
         command
@@ -1098,4 +1112,146 @@ fn a_dry_run_shows_exactly_the_request_a_real_run_sends() {
         "{text}"
     );
     assert!(text.ends_with("dry run: 1 request, none sent\n"), "{text}");
+}
+
+/// Every invite of `output`'s JSON collection, as Losant sent it.
+fn items(output: &Output) -> Vec<Value> {
+    stdout_json(output)["items"]
+        .as_array()
+        .expect("items")
+        .clone()
+}
+
+#[test]
+fn list_shows_what_losant_lists_narrowed_by_expiry_and_age() {
+    let fake = Fake::demo();
+    let all = fake.run(&args("list", &["--output", "json"]));
+    assert_eq!(code(&all), 0, "{}", stderr(&all));
+    let everything = items(&all);
+    assert!(everything.len() >= 12);
+    assert_eq!(stdout_json(&all)["count"], everything.len());
+
+    let expired = items(&fake.run(&args("list", &["--expired", "--output", "json"])));
+    let pending = items(&fake.run(&args("list", &["--pending", "--output", "json"])));
+    assert!(expired.iter().all(|i| i["hasExpired"] == true) && !expired.is_empty());
+    assert!(pending.iter().all(|i| i["hasExpired"] == false) && !pending.is_empty());
+    assert_eq!(expired.len() + pending.len(), everything.len());
+
+    let old = items(&fake.run(&args("list", &["--older-than", "30d", "--output", "json"])));
+    let month_ago = chrono::Utc::now() - chrono::Duration::days(30);
+    assert!(!old.is_empty());
+    for invite in &old {
+        let date: chrono::DateTime<chrono::Utc> =
+            invite["inviteDate"].as_str().unwrap().parse().unwrap();
+        assert!(date < month_ago, "{invite}");
+    }
+
+    // --email goes to Losant as its filter; --sort as its sort.
+    fake.server.clear_requests();
+    let filtered = fake.run(&args(
+        "list",
+        &[
+            "--email",
+            "*@example.org",
+            "--sort",
+            "email:asc",
+            "--output",
+            "ndjson",
+        ],
+    ));
+    assert_eq!(code(&filtered), 0, "{}", stderr(&filtered));
+    let query = fake.server.requests().pop().unwrap().sorted_query();
+    for pair in [
+        ("filterField", "email"),
+        ("filter", "*@example.org"),
+        ("sortField", "email"),
+        ("sortDirection", "asc"),
+    ] {
+        assert!(
+            query.contains(&(pair.0.to_owned(), pair.1.to_owned())),
+            "{query:?}"
+        );
+    }
+    let lines = ndjson(&filtered);
+    assert!(!lines.is_empty());
+    assert!(
+        lines
+            .iter()
+            .all(|i| i["email"].as_str().unwrap().ends_with("@example.org"))
+    );
+
+    // IDs, one a line, feed a bulk run.
+    let ids = fake.run(&args("list", &["--expired", "--output", "ids"]));
+    let ids = String::from_utf8(ids.stdout).unwrap();
+    assert_eq!(ids.lines().count(), expired.len());
+    let table = fake.run(&args("list", &["--role", "admin", "--output", "text"]));
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.starts_with("ID"), "{table}");
+    assert!(
+        table.lines().skip(1).all(|line| line.contains(" admin ")),
+        "{table}"
+    );
+    assert!(!table.lines().any(|line| line.ends_with(' ')), "{table}");
+}
+
+#[test]
+fn invite_makes_one_invite_and_prints_it() {
+    let fake = Fake::demo();
+    let made = fake.run(&args(
+        "invite",
+        &[
+            "--email",
+            "new.member@example.com",
+            "--role",
+            "view",
+            "--application-role",
+            "575ec8687ae143cd83dc4a90=collaborate",
+            "--output",
+            "json",
+        ],
+    ));
+    assert_eq!(code(&made), 0, "{}", stderr(&made));
+    let invite = stdout_json(&made);
+    assert_eq!(invite["email"], "new.member@example.com");
+    assert_eq!(invite["applicationRoles"][0]["role"], "collaborate");
+    assert!(fake.exists(invite["id"].as_str().unwrap()));
+
+    fake.server.clear_requests();
+    let dry = fake.run(&args(
+        "invite",
+        &[
+            "--email",
+            "x@example.com",
+            "--role",
+            "edit",
+            "--dry-run",
+            "--output",
+            "json",
+        ],
+    ));
+    assert_eq!(code(&dry), 0, "{}", stderr(&dry));
+    assert_eq!(
+        stdout_json(&dry)["requests"][0]["body"],
+        json!({"email": "x@example.com", "role": "edit"})
+    );
+    let bad = fake.run(&args(
+        "invite",
+        &["--email", "not an email", "--role", "edit"],
+    ));
+    assert_eq!(code(&bad), 2, "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("is not an email address"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(
+        fake.sent(),
+        0,
+        "neither a dry run nor invalid input sends anything"
+    );
+    let ids_elsewhere = fake.run(&args(
+        "get",
+        &["--invite-id", INVITES[0], "--output", "ids"],
+    ));
+    assert_eq!(code(&ids_elsewhere), 2);
 }

@@ -110,8 +110,13 @@ fn bash_completes_commands_options_and_values() {
     );
     let roles = bash_offers(&["losant-invites", "resend", "--role", ""]);
     assert_eq!(roles, ["admin", "edit", "collaborate", "view", "none"]);
+    let commands = bash_offers(&["losant-invites", ""]);
+    assert!(
+        commands.contains(&"list".to_owned()) && commands.contains(&"invite".to_owned()),
+        "{commands:?}"
+    );
     let outputs = bash_offers(&["losant-invites", "get", "--output", ""]);
-    assert_eq!(outputs, ["text", "json", "ndjson"]);
+    assert_eq!(outputs, ["text", "json", "ndjson", "ids"]);
 }
 
 /// What fish offers for `line` in a directory holding `ids.txt`.
@@ -238,6 +243,14 @@ fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
         assert!(
             stdout.contains(r#""email": "invitee@example.com""#),
             "{shell}: the get printed the invite: {stdout}"
+        );
+        assert!(
+            stdout.contains(r#""email": "new.member@example.com""#),
+            "{shell}: the invite printed the new invite: {stdout}"
+        );
+        assert!(
+            stdout.contains(r#""succeeded": "#) && stdout.contains(r#""failed": 0"#),
+            "{shell}: the expired invites were deleted: {stdout}"
         );
         assert!(
             !stderr.contains("error"),
