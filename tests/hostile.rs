@@ -11,12 +11,12 @@ async fn get(client: &Client) -> Result<types::OrgInvite, losant_invites_client:
 }
 
 #[tokio::test]
-async fn a_10_mib_body_is_cut_off_at_the_response_limit() {
+async fn a_body_over_the_response_limit_is_cut_off_there() {
     let server = support::fake().await;
     server.script(
         Action::Get,
         [Fault::Huge {
-            bytes: 10 * 1024 * 1024,
+            bytes: 32 * 1024 * 1024,
         }],
     );
     let error = get(&support::client(&server)).await.unwrap_err();
@@ -29,7 +29,7 @@ async fn a_10_mib_body_is_cut_off_at_the_response_limit() {
     );
     assert_eq!(
         losant_invites_client::DEFAULT_MAX_RESPONSE_BYTES,
-        1024 * 1024
+        16 * 1024 * 1024
     );
 }
 

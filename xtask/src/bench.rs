@@ -13,6 +13,8 @@ const GROUPS: [(&str, u32); 4] = [
     ("decode", 1),
 ];
 const CONTENDERS: [&str; 3] = ["sdk", "reqwest", "hyper"];
+/// The groups only the paired harness runs: lists of 1 000 and 10 000 invites.
+const PAIRED_ONLY: [&str; 2] = ["list_1000", "list_10000"];
 const DECODERS: [&str; 2] = ["org_invite", "error_body"];
 /// Runs of each command timed for the cold start.
 const COLD_RUNS: usize = 30;
@@ -65,7 +67,11 @@ pub fn run(root: &Path) -> Result<(), String> {
     println!(
         "\nSDK / raw in ops/s, median of per-round ratios, paired (floor: ≥ 0.90 against reqwest)"
     );
-    for (group, _) in &GROUPS[..3] {
+    for group in GROUPS[..3]
+        .iter()
+        .map(|(group, _)| *group)
+        .chain(PAIRED_ONLY)
+    {
         println!(
             "  {group:<20} reqwest {:.3}   hyper {:.3}",
             ratio(group, "reqwest")?,
@@ -255,6 +261,7 @@ fn cold_start(root: &Path) -> Result<(), String> {
     let curl_time = median_run(&mut curl).map(|(time, _)| time);
     let _ = fake.kill();
     let _ = fake.wait();
+    let list_time = list_table(&release);
 
     println!("\nCLI cold start, one get, median of {COLD_RUNS} runs (target: ≤ 1.5 × curl)");
     println!("  losant-invites {:>8.2} ms", cli_time.as_secs_f64() * 1e3);
@@ -272,7 +279,51 @@ fn cold_start(root: &Path) -> Result<(), String> {
         "CLI peak RSS: {:.1} MiB (target: ≤ 12 MiB)",
         cli_rss_kib as f64 / 1024.0
     );
+    let (list_time, list_rss_kib) = list_time?;
+    println!(
+        "CLI list of {LISTED} invites as a table, median of {COLD_RUNS} runs: {:.0} ms, peak RSS {:.1} MiB (target: well under 1 s)",
+        list_time.as_secs_f64() * 1e3,
+        list_rss_kib as f64 / 1024.0
+    );
     Ok(())
+}
+
+/// How many invites the CLI's list benchmark lists.
+const LISTED: usize = 10_000;
+
+/// `losant-invites list --output text` of [`LISTED`] invites from the fake, start to exit.
+fn list_table(release: &Path) -> Result<(Duration, i64), String> {
+    let invites: Vec<String> = (0..LISTED)
+        .map(|n| {
+            let role = ["admin", "edit", "collaborate", "view", "none"][n % 5];
+            format!(
+                r#"{{"id":"{n:024x}","email":"member{n}@example.com","role":"{role}","inviteDate":"2026-01-01T00:00:00.000Z","ttl":604800000}}"#
+            )
+        })
+        .collect();
+    let seed = format!(
+        r#"{{"instances":[{{"id":"575ec8687ae143cd83dc4a95","orgs":[{{"id":"575ec8687ae143cd83dc4a97","invites":[{}]}}]}}]}}"#,
+        invites.join(",")
+    );
+    let seed_file = release.join("bench-list-seed.json");
+    std::fs::write(&seed_file, seed).map_err(|e| format!("cannot write the list's seed: {e}"))?;
+    let mut fake = Command::new(release.join("losant-invites-mock"))
+        .arg("--seed")
+        .arg(&seed_file)
+        .args(["--token", "bench-token=all.Instance"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the fake server: {e}"))?;
+    let url = first_line(fake.stdout.take().ok_or("no stdout")?)?;
+    let mut cli = Command::new(release.join("losant-invites"));
+    cli.args(["list", "--instance-id", "575ec8687ae143cd83dc4a95"])
+        .args(["--org-id", "575ec8687ae143cd83dc4a97", "--url", &url])
+        .args(["--token", "bench-token", "--output", "text"]);
+    let measured = median_run(&mut cli);
+    let _ = fake.kill();
+    let _ = fake.wait();
+    measured
 }
 
 fn first_line(stdout: std::process::ChildStdout) -> Result<String, String> {

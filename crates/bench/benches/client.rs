@@ -80,6 +80,33 @@ fn in_flight(c: &mut Criterion) {
     group.finish();
 }
 
+/// Lists of 1 000 and 10 000 invites, decoded into the same `OrgInviteCollection` by each.
+fn lists(c: &mut Criterion) {
+    let Bench {
+        wire,
+        runtime,
+        sdk: client,
+        reqwest,
+        hyper,
+    } = Bench::start();
+    for (org, size) in LIST_ORGS.iter().zip(LIST_SIZES) {
+        let mut group = c.benchmark_group(format!("list_{size}"));
+        group.throughput(Throughput::Elements(size as u64));
+        group.sample_size(10);
+        group.bench_function("sdk", |b| {
+            b.to_async(&runtime).iter(|| sdk_list(&client, org))
+        });
+        group.bench_function("reqwest", |b| {
+            b.to_async(&runtime)
+                .iter(|| reqwest_list(&reqwest, &wire, org))
+        });
+        group.bench_function("hyper", |b| {
+            b.to_async(&runtime).iter(|| hyper_list(&hyper, &wire, org))
+        });
+        group.finish();
+    }
+}
+
 fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Elements(1));
@@ -102,6 +129,6 @@ fn decode(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = sequential, in_flight, decode
+    targets = sequential, in_flight, lists, decode
 }
 criterion_main!(benches);

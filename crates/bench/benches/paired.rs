@@ -23,15 +23,22 @@ const WARM_UP: usize = 200;
 
 /// Runs `batch(contender)` for each contender in turns and prints the ratios and each one's
 /// median time per request; a batch makes `requests` requests.
-fn paired(group: &str, requests: u32, mut batch: impl FnMut(usize)) {
-    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(ROUNDS); CONTENDERS.len()];
-    for round in 0..WARM_UP + ROUNDS {
+fn paired(group: &str, requests: u32, batch: impl FnMut(usize)) {
+    paired_rounds(group, requests, ROUNDS, batch);
+}
+
+/// [`paired`] over `rounds` timed rounds (and a fifth as many to warm up), for batches too
+/// long for the usual count.
+fn paired_rounds(group: &str, requests: u32, rounds: usize, mut batch: impl FnMut(usize)) {
+    let warm_up = rounds.min(WARM_UP * rounds / ROUNDS + 1);
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); CONTENDERS.len()];
+    for round in 0..warm_up + rounds {
         // Rotate who goes first, so no contender always follows the same one.
         for offset in 0..CONTENDERS.len() {
             let contender = (round + offset) % CONTENDERS.len();
             let started = Instant::now();
             batch(contender);
-            if round >= WARM_UP {
+            if round >= warm_up {
                 times[contender].push(started.elapsed() / requests);
             }
         }
@@ -99,4 +106,16 @@ fn main() {
             }
         })
     });
+    // A list answers every invite at once: decoding is most of its cost.
+    for ((org, size), rounds) in LIST_ORGS.iter().zip(LIST_SIZES).zip([200, 40]) {
+        paired_rounds(&format!("list_{size}"), 1, rounds, |contender| {
+            runtime.block_on(async {
+                match contender {
+                    0 => drop(sdk_list(&client, org).await),
+                    1 => drop(reqwest_list(&reqwest, &wire, org).await),
+                    _ => drop(hyper_list(&hyper, &wire, org).await),
+                }
+            })
+        });
+    }
 }

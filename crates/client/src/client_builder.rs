@@ -17,9 +17,10 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long opening a connection may take.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The most bytes of an answer's body the client reads; an invite with 2000 role grants is
-/// about 150 KiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// The most bytes of an answer's body the client reads. A list answers every invite of an
+/// organization at once (Losant pages nothing there), about 230 bytes an invite: 16 MiB holds
+/// some 70 000, and bounds what a broken or hostile server can make the client hold.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] says otherwise.
 pub fn default_user_agent() -> &'static str {

@@ -17,9 +17,32 @@ pub const IN_FLIGHT: usize = 32;
 /// The documented `OrgInvite` answer.
 pub const INVITE_JSON: &str = r#"{"id":"575ec8687ae143cd83dc4a94","email":"invitee@example.com","role":"edit","applicationRoles":[],"dashboardRoles":[],"inviteDate":"2016-05-13T04:00:00.000Z","ttl":604800000,"hasExpired":false,"disallowTransfer":false}"#;
 
-/// Starts the fixed-answer server on its own thread: 201 for POST, 200 otherwise.
+/// The organizations whose list answers `LIST_SIZES` invites, in that order.
+pub const LIST_ORGS: [&str; 2] = ["575ec8687ae143cd83dc1000", "575ec8687ae143cd83d10000"];
+pub const LIST_SIZES: [usize; 2] = [1_000, 10_000];
+
+/// A list of `size` invites as Losant answers it, each as the fixed invite with its own ID.
+pub fn list_json(size: usize) -> String {
+    let items: Vec<String> = (0..size)
+        .map(|n| INVITE_JSON.replace("575ec8687ae143cd83dc4a94", &format!("{n:024x}")))
+        .collect();
+    format!(
+        r#"{{"items":[{}],"count":{size},"instanceId":"{INSTANCE}","orgId":"{ORG}","sortField":"inviteDate","sortDirection":"desc"}}"#,
+        items.join(",")
+    )
+}
+
+/// Starts the fixed-answer server on its own thread: 201 for POST, 200 otherwise; a list of
+/// `LIST_SIZES` invites for a GET on the invites of `LIST_ORGS`, the invite otherwise.
 pub fn start_server() -> SocketAddr {
     let (sender, receiver) = std::sync::mpsc::channel();
+    let lists: std::sync::Arc<Vec<(String, Bytes)>> = std::sync::Arc::new(
+        LIST_ORGS
+            .iter()
+            .zip(LIST_SIZES)
+            .map(|(org, size)| (format!("/orgs/{org}/invites"), Bytes::from(list_json(size))))
+            .collect(),
+    );
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -33,21 +56,33 @@ pub fn start_server() -> SocketAddr {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
+                let lists = std::sync::Arc::clone(&lists);
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(
-                        |request: hyper::Request<hyper::body::Incoming>| async move {
-                            let status = if request.method() == hyper::Method::POST {
-                                201
-                            } else {
-                                200
-                            };
-                            let _ = request.into_body().collect().await;
-                            let response = hyper::Response::builder()
-                                .status(status)
-                                .header("content-type", "application/json")
-                                .body(Full::new(Bytes::from_static(INVITE_JSON.as_bytes())))
-                                .unwrap();
-                            Ok::<_, Infallible>(response)
+                        move |request: hyper::Request<hyper::body::Incoming>| {
+                            let lists = std::sync::Arc::clone(&lists);
+                            async move {
+                                let status = if request.method() == hyper::Method::POST {
+                                    201
+                                } else {
+                                    200
+                                };
+                                let path = request.uri().path().to_owned();
+                                let body = lists
+                                    .iter()
+                                    .find(|(suffix, _)| path.ends_with(suffix.as_str()))
+                                    .map_or(
+                                        Bytes::from_static(INVITE_JSON.as_bytes()),
+                                        |(_, body)| body.clone(),
+                                    );
+                                let _ = request.into_body().collect().await;
+                                let response = hyper::Response::builder()
+                                    .status(status)
+                                    .header("content-type", "application/json")
+                                    .body(Full::new(body))
+                                    .unwrap();
+                                Ok::<_, Infallible>(response)
+                            }
                         },
                     );
                     let io = hyper_util::rt::TokioIo::new(stream);
@@ -77,6 +112,14 @@ impl Wire {
         }
     }
 
+    /// The URL of the invites of `org`, as the SDK sends it.
+    pub fn list_url(&self, org: &str) -> String {
+        let addr = self.addr;
+        format!(
+            "http://{addr}/instances/{INSTANCE}/orgs/{org}/invites?_actions=false&_links=true&_embedded=true"
+        )
+    }
+
     /// The URL of one invite, built per request as a caller acting on many invites would.
     pub fn url(&self, invite: &str) -> String {
         let addr = self.addr;
@@ -103,6 +146,54 @@ pub async fn sdk_get(client: &Client) -> types::OrgInvite {
         .send()
         .await;
     answer.unwrap().into_inner()
+}
+
+/// The list of the organization `org` through the SDK.
+pub async fn sdk_list(client: &Client, org: &str) -> types::OrgInviteCollection {
+    let answer = client
+        .instance_org_invites_get()
+        .instance_id(INSTANCE)
+        .org_id(org)
+        .send()
+        .await;
+    answer.unwrap().into_inner()
+}
+
+/// The same list through raw reqwest, decoded into the same type.
+pub async fn reqwest_list(
+    client: &reqwest::Client,
+    wire: &Wire,
+    org: &str,
+) -> types::OrgInviteCollection {
+    let response = client
+        .get(wire.list_url(org))
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("accept", "application/json")
+        .header("accept-version", &wire.accept_version)
+        .header("user-agent", wire.user_agent)
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
+/// The same list through raw hyper.
+pub async fn hyper_list(
+    client: &HyperClient,
+    wire: &Wire,
+    org: &str,
+) -> types::OrgInviteCollection {
+    let request = hyper::Request::builder()
+        .uri(wire.list_url(org))
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("accept", "application/json")
+        .header("accept-version", &wire.accept_version)
+        .header("user-agent", wire.user_agent)
+        .body(Full::default())
+        .unwrap();
+    let response = client.request(request).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap()
 }
 
 /// The body every contender's resendInvite sends, serialized by each on every request.
