@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use http_body_util::BodyExt;
 use reqwest::{Request, Response};
 use tracing::{Instrument, Level};
 
@@ -34,11 +33,91 @@ pub(crate) async fn send(client: Sender<'_>, request: Request) -> reqwest::Resul
     let result = attempt(client, request, 1).await;
     let Some(spare) = spare else { return result };
     let Some(wait) = retry_wait(client, &result, 1, idempotent, started) else {
+        keep_for_a_cut(client, &result, spare, idempotent, started);
         return result;
     };
     // Boxed: the retry loop's state (a timer, the next request) is needed only when an
     // attempt failed, and inline it would enlarge every call's future.
     Box::pin(retry(client, spare, result, wait, idempotent, started)).await
+}
+
+/// What sending a request again takes, kept by the call under way when an idempotent action
+/// was answered: if the answer's body is then cut while it streams, the call sends it again
+/// ([`after_cut`]) as it would after any cut connection.
+pub(crate) struct Resend {
+    http: reqwest::Client,
+    request: Request,
+    started: Instant,
+}
+
+/// Keeps `spare` for the call (see [`Resend`]) when `result` is an answer to an idempotent
+/// action.
+fn keep_for_a_cut(
+    client: Sender<'_>,
+    result: &reqwest::Result<Response>,
+    spare: Request,
+    idempotent: bool,
+    started: Instant,
+) {
+    if idempotent && result.is_ok() {
+        call::keep_resend(Resend {
+            http: client.http.clone(),
+            request: spare,
+            started,
+        });
+    }
+}
+
+/// Whether `error`, met while an answer's body streamed, is a cut worth sending the request
+/// again for: not a timeout (the attempt had its full time) nor the body cap (the answer
+/// would be as large again).
+pub(crate) fn is_cut(error: &reqwest::Error) -> bool {
+    !error.is_timeout() && !is_over_cap(error)
+}
+
+/// After an answer's body was cut (`cut`, by attempt number `attempts`): the attempts go on
+/// as the policy allows, each answer read whole, its headers kept for the call. Answers the
+/// last answer's status and body, or the error that ended the attempts.
+pub(crate) async fn after_cut(
+    settings: &Settings,
+    resend: Resend,
+    mut attempts: u32,
+    cut: reqwest::Error,
+) -> reqwest::Result<(reqwest::StatusCode, bytes::Bytes)> {
+    let client = Sender {
+        http: &resend.http,
+        settings,
+    };
+    let mut last = cut;
+    loop {
+        let Some(wait) = policy_wait(client, attempts, None, resend.started) else {
+            return Err(last);
+        };
+        let Some(request) = resend.request.try_clone() else {
+            return Err(last);
+        };
+        announce_retry(attempts, None, wait);
+        tokio::time::sleep(wait).await;
+        attempts += 1;
+        let mut response = match attempt(client, request, attempts).await {
+            Ok(response) => response,
+            Err(error) if !error.is_timeout() => {
+                last = error;
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        let status = response.status();
+        call::keep_headers(&mut response);
+        match response.bytes().await {
+            Ok(body) => return Ok((status, body)),
+            Err(error) if is_cut(&error) => {
+                call::mark_cut();
+                last = error;
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// Whether the action under way may run twice without harm (get and delete may, resendInvite
@@ -54,7 +133,6 @@ fn action_name() -> &'static str {
 
 /// Sends `request` as attempt number `attempt`.
 async fn attempt(client: Sender<'_>, request: Request, attempt: u32) -> reqwest::Result<Response> {
-    let idempotent = is_retry_safe();
     let span = tracing::info_span!(
         "losant_invites_client::request",
         action = action_name(),
@@ -82,12 +160,6 @@ async fn attempt(client: Sender<'_>, request: Request, attempt: u32) -> reqwest:
         .await
         .map(|response| capped(response, client.settings.max_response_bytes));
     let status = result.as_ref().ok().map(Response::status);
-    // An idempotent action's answer is read whole within its attempt, so a connection cut
-    // while the body streams fails the attempt, which is then retried like any other cut.
-    let result = match result {
-        Ok(response) if idempotent => read_whole(response).instrument(span.clone()).await,
-        other => other,
-    };
     if let Some((sent, method, path)) = sent {
         let duration_ms = sent.elapsed().as_millis() as u64;
         span.record("duration_ms", duration_ms);
@@ -130,20 +202,12 @@ async fn attempt(client: Sender<'_>, request: Request, attempt: u32) -> reqwest:
         Err(error) => !error.is_connect(),
         Ok(response) => is_gateway_failure(response.status()),
     };
-    // The status of an answer whose body then broke off is kept: the call's error shows it.
     call::record(call::Attempt {
         number: attempt,
         status,
         outcome_unknown,
     });
     result
-}
-
-/// `response` with its body read into memory (within the body cap), or the error that cut it.
-async fn read_whole(response: Response) -> reqwest::Result<Response> {
-    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
-    let body = body.collect().await?.to_bytes();
-    Ok(http::Response::from_parts(parts, reqwest::Body::from(body)).into())
 }
 
 /// The target of the traces that show what goes over the wire: headers (the token
@@ -204,7 +268,6 @@ fn retry_wait(
     idempotent: bool,
     started: Instant,
 ) -> Option<Duration> {
-    let policy = &client.settings.retry;
     let server_wait = match result {
         Ok(response) if idempotent && is_retried_status(response.status()) => {
             retry_after(response.headers())
@@ -218,21 +281,41 @@ fn retry_wait(
         Err(error) if idempotent && !error.is_timeout() && !is_over_cap(error) => None,
         _ => return None,
     };
-    let wait = policy.wait(attempt, server_wait)?;
-    if started.elapsed() + wait > policy.deadline() {
-        return None;
-    }
-    tracing::debug!(
-        action = action_name(),
-        attempt = attempt + 1,
-        status = result
+    let wait = policy_wait(client, attempt, server_wait, started)?;
+    announce_retry(
+        attempt,
+        result
             .as_ref()
             .ok()
             .map(|response| response.status().as_u16()),
+        wait,
+    );
+    Some(wait)
+}
+
+/// The wait the policy gives before attempt `attempt + 1`, or `None` when it allows no more
+/// or its deadline would pass.
+fn policy_wait(
+    client: Sender<'_>,
+    attempt: u32,
+    server_wait: Option<Duration>,
+    started: Instant,
+) -> Option<Duration> {
+    let policy = &client.settings.retry;
+    let wait = policy.wait(attempt, server_wait)?;
+    (started.elapsed() + wait <= policy.deadline()).then_some(wait)
+}
+
+/// The `debug` event announcing a retry: the attempt about to be made, the status that failed
+/// (none for a failed connection), the wait.
+fn announce_retry(attempt: u32, status: Option<u16>, wait: Duration) {
+    tracing::debug!(
+        action = action_name(),
+        attempt = attempt + 1,
+        status,
         wait_ms = wait.as_millis() as u64,
         "retrying"
     );
-    Some(wait)
 }
 
 /// The attempts after the first, while the policy allows: each waits `wait`, then sends a
@@ -258,7 +341,10 @@ async fn retry(
         result = attempt(client, request, number).await;
         wait = match retry_wait(client, &result, number, idempotent, started) {
             Some(wait) => wait,
-            None => return result,
+            None => {
+                keep_for_a_cut(client, &result, spare, idempotent, started);
+                return result;
+            }
         };
     }
 }

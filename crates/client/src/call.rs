@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::action::Action;
+use crate::attempts::{Resend, after_cut, is_cut};
 use crate::error::{Error, ErrorKind};
 use crate::prepared::PreparedRequest;
 use crate::response_limit::is_over_cap;
@@ -37,6 +38,8 @@ struct Call {
     last_unknown: Cell<bool>,
     /// The headers of the last answer, which [`send`] hands back with the decoded answer.
     headers: Cell<HeaderMap>,
+    /// What sending the request again takes, should the last answer's body be cut.
+    resend: Cell<Option<Resend>>,
     /// Whether this is a dry run ([`prepare`]): the request is kept here, and not sent.
     dry_run: bool,
     prepared: Cell<Option<PreparedRequest>>,
@@ -51,6 +54,7 @@ impl Call {
             unknown_before: Cell::new(false),
             last_unknown: Cell::new(false),
             headers: Cell::default(),
+            resend: Cell::new(None),
             dry_run: false,
             prepared: Cell::new(None),
         }
@@ -130,6 +134,16 @@ pub(crate) fn keep_headers(answer: &mut reqwest::Response) {
     let _ = CALL.try_with(|call| call.headers.set(std::mem::take(answer.headers_mut())));
 }
 
+/// Keeps what sending the call's request again takes, for an answer whose body is then cut.
+pub(crate) fn keep_resend(resend: Resend) {
+    let _ = CALL.try_with(|call| call.resend.set(Some(resend)));
+}
+
+/// Records that the last answer's body was cut: what the request did is unknown.
+pub(crate) fn mark_cut() {
+    let _ = CALL.try_with(|call| call.last_unknown.set(true));
+}
+
 /// In a dry run, keeps what `request` holds for [`prepare`] and answers `None`: nothing is to
 /// be sent. Otherwise hands `request` back.
 pub(crate) fn keep_if_dry_run(request: reqwest::Request) -> Option<reqwest::Request> {
@@ -191,7 +205,7 @@ pub(crate) fn send<'a, T, E, F>(
 ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
     T: DeserializeOwned + 'a,
-    E: Serialize + 'a,
+    E: Serialize + DeserializeOwned + 'a,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> + 'a,
 {
     let call = Box::pin(CALL.scope(Call::new(action), async move {
@@ -202,6 +216,16 @@ where
                 if answer.status().is_success() =>
             {
                 Box::pin(decode(answer)).await
+            }
+            // An answer cut while its body streamed: get and delete are sent again, as after
+            // any cut connection (the attempts kept what that takes); resendInvite never.
+            Err(progenitor_client::Error::ResponseBodyError(cut))
+                if action.retry_safe && is_cut(&cut) =>
+            {
+                match CALL.with(|call| call.resend.take()) {
+                    Some(resend) => Box::pin(send_again(settings, resend, cut)).await,
+                    None => Err(progenitor_client::Error::ResponseBodyError(cut)),
+                }
             }
             result => result,
         };
@@ -227,6 +251,36 @@ where
                 Err(error.finish(&settings.token))
             }
         }
+    }
+}
+
+/// The call's request sent again after its answer's body was `cut`, and the answer decoded as
+/// progenitor decodes one: the documented type for a success, the error body otherwise.
+async fn send_again<T: DeserializeOwned, E: DeserializeOwned>(
+    settings: &Settings,
+    resend: Resend,
+    cut: reqwest::Error,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    use progenitor_client::Error as Generated;
+    mark_cut();
+    let attempts = CALL.with(|call| call.attempts.get());
+    let (status, body) = after_cut(settings, resend, attempts, cut)
+        .await
+        .map_err(Generated::ResponseBodyError)?;
+    // The headers are handed back by `send`, which has them from the attempt.
+    match status.is_success() {
+        true => match serde_json::from_slice(&body) {
+            Ok(inner) => Ok(ResponseValue::new(inner, status, Default::default())),
+            Err(e) => Err(Generated::InvalidResponsePayload(body, e)),
+        },
+        false => match serde_json::from_slice(&body) {
+            Ok(inner) => Err(Generated::ErrorResponse(ResponseValue::new(
+                inner,
+                status,
+                Default::default(),
+            ))),
+            Err(e) => Err(Generated::InvalidResponsePayload(body, e)),
+        },
     }
 }
 
@@ -256,18 +310,13 @@ async fn present<E: Serialize>(
         Generated::InvalidRequest(why) => {
             Error::new(action, ErrorKind::InvalidInput).with_detail(why)
         }
-        // get and delete read their answer's body within the attempt (so a cut body is
-        // retried), and their body errors arrive here rather than as `ResponseBodyError`.
-        Generated::CommunicationError(e) | Generated::ResponseBodyError(e) if is_over_cap(&e) => {
-            Error::new(action, ErrorKind::Decode)
-                .with_status(status)
-                .with_detail(
-                    "the answer is larger than the client's max_response_bytes; the rest was not read",
-                )
-        }
-        Generated::CommunicationError(e) if !e.is_body() => transport(action, &e),
-        Generated::InvalidUpgrade(e) => transport(action, &e),
-        Generated::CommunicationError(e) | Generated::ResponseBodyError(e) => {
+        Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => transport(action, &e),
+        Generated::ResponseBodyError(e) if is_over_cap(&e) => Error::new(action, ErrorKind::Decode)
+            .with_status(status)
+            .with_detail(
+                "the answer is larger than the client's max_response_bytes; the rest was not read",
+            ),
+        Generated::ResponseBodyError(e) => {
             let error = transport(action, &e).with_status(status);
             match error.kind() {
                 ErrorKind::Timeout => error,
