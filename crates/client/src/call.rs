@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::time::Instant;
 
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
@@ -13,10 +14,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::action::Action;
-use crate::attempts::{Resend, after_cut, is_cut};
 use crate::error::{Error, ErrorKind};
 use crate::prepared::PreparedRequest;
 use crate::response_limit::is_over_cap;
+use crate::retry::{Failure, retry_after, worth_retrying};
 use crate::settings::Settings;
 
 tokio::task_local! {
@@ -38,8 +39,6 @@ struct Call {
     last_unknown: Cell<bool>,
     /// The headers of the last answer, which [`send`] hands back with the decoded answer.
     headers: Cell<HeaderMap>,
-    /// What sending the request again takes, should the last answer's body be cut.
-    resend: Cell<Option<Resend>>,
     /// Whether this is a dry run ([`prepare`]): the request is kept here, and not sent.
     dry_run: bool,
     prepared: Cell<Option<PreparedRequest>>,
@@ -54,7 +53,6 @@ impl Call {
             unknown_before: Cell::new(false),
             last_unknown: Cell::new(false),
             headers: Cell::default(),
-            resend: Cell::new(None),
             dry_run: false,
             prepared: Cell::new(None),
         }
@@ -134,9 +132,9 @@ pub(crate) fn keep_headers(answer: &mut reqwest::Response) {
     let _ = CALL.try_with(|call| call.headers.set(std::mem::take(answer.headers_mut())));
 }
 
-/// Keeps what sending the call's request again takes, for an answer whose body is then cut.
-pub(crate) fn keep_resend(resend: Resend) {
-    let _ = CALL.try_with(|call| call.resend.set(Some(resend)));
+/// The number of the call's next attempt, from 1.
+pub(crate) fn next_attempt() -> u32 {
+    CALL.try_with(|call| call.attempts.get() + 1).unwrap_or(1)
 }
 
 /// Records that the last answer's body was cut: what the request did is unknown.
@@ -192,43 +190,40 @@ where
     }
 }
 
-/// Runs the generated `send` of one call of `action` on `client` and presents its failure as
-/// an [`Error`].
+/// Runs one call of `action`: `run(builder)`, the generated `send`, and again on a copy of
+/// `builder` as the client's [`RetryPolicy`](crate::RetryPolicy) allows when a try failed in
+/// a way another may fix; then presents its failure as an [`Error`].
+///
+/// A retry builds the request anew from the builder rather than from a copy of the request
+/// kept in case: a builder of IDs and flags copies for little, a request for more (its URL and
+/// headers), and most calls never retry.
 ///
 /// The call is boxed where it is made: a request's state machine is a couple of kilobytes,
 /// and boxed it is never copied again, however often the caller's future moves (into
 /// `join_all`, a spawned task, a `select!`).
-pub(crate) fn send<'a, T, E, F>(
+pub(crate) fn send<'a, B, T, E, F>(
     settings: &'a Settings,
     action: &'static Action,
-    send: F,
+    builder: B,
+    run: fn(B) -> F,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
+    B: Clone + 'a,
     T: DeserializeOwned + 'a,
-    E: Serialize + DeserializeOwned + 'a,
+    E: Serialize + 'a,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> + 'a,
 {
     let call = Box::pin(CALL.scope(Call::new(action), async move {
-        let result = match send.await {
-            // Any success status with the documented body is a success; progenitor accepts
-            // only the one the spec lists (201 for resendInvite, say).
-            Err(progenitor_client::Error::UnexpectedResponse(answer))
-                if answer.status().is_success() =>
-            {
-                Box::pin(decode(answer)).await
-            }
-            // An answer cut while its body streamed: get and delete are sent again, as after
-            // any cut connection (the attempts kept what that takes); resendInvite never.
-            Err(progenitor_client::Error::ResponseBodyError(cut))
-                if action.retry_safe && is_cut(&cut) =>
-            {
-                match CALL.with(|call| call.resend.take()) {
-                    Some(resend) => Box::pin(send_again(settings, resend, cut)).await,
-                    None => Err(progenitor_client::Error::ResponseBodyError(cut)),
-                }
-            }
-            result => result,
-        };
+        let started = Instant::now();
+        let spare = (settings.retry.max_attempts() > 1).then(|| builder.clone());
+        let mut result = attempt_call(run(builder)).await;
+        if let Some(spare) = spare
+            && result.is_err()
+        {
+            // Boxed: the retry loop's state is needed only when a try failed, and inline it
+            // would enlarge every call's future.
+            result = Box::pin(retry(settings, action, spare, run, result, started)).await;
+        }
         let (record, headers) = CALL.with(|call| (call.record(), call.headers.take()));
         (result, record, headers)
     }));
@@ -254,33 +249,105 @@ where
     }
 }
 
-/// The call's request sent again after its answer's body was `cut`, and the answer decoded as
-/// progenitor decodes one: the documented type for a success, the error body otherwise.
-async fn send_again<T: DeserializeOwned, E: DeserializeOwned>(
+/// One try of the call: the generated `send`, any success status with the documented body
+/// taken as a success (progenitor accepts only the one the spec lists: 201 for resendInvite,
+/// say).
+async fn attempt_call<T, E, F>(send: F) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    match send.await {
+        Err(progenitor_client::Error::UnexpectedResponse(answer))
+            if answer.status().is_success() =>
+        {
+            Box::pin(decode(answer)).await
+        }
+        result => result,
+    }
+}
+
+/// The tries after the first failed one (`result`), while it is worth another and the policy
+/// allows: each waits as the policy says, then runs a copy of `spare`.
+async fn retry<B, T, E, F>(
     settings: &Settings,
-    resend: Resend,
-    cut: reqwest::Error,
-) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    action: &'static Action,
+    spare: B,
+    run: fn(B) -> F,
+    mut result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
+    started: Instant,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
+where
+    B: Clone,
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    loop {
+        let Err(error) = &result else {
+            return result;
+        };
+        let (failure, server_wait, tries) = CALL.with(|call| {
+            let status = call.last_status();
+            let failure = failure(error, status);
+            let server_wait = match failure {
+                Failure::Status(_) => {
+                    let headers = call.headers.take();
+                    let wait = retry_after(&headers);
+                    call.headers.set(headers);
+                    wait
+                }
+                _ => None,
+            };
+            (failure, server_wait, call.attempts.get())
+        });
+        if !worth_retrying(failure, action.retry_safe) {
+            return result;
+        }
+        let policy = &settings.retry;
+        let Some(wait) = policy
+            .wait(tries, server_wait)
+            .filter(|wait| started.elapsed() + *wait <= policy.deadline())
+        else {
+            return result;
+        };
+        if failure == Failure::Cut {
+            // The request left and its outcome is unknown: the record says so.
+            mark_cut();
+        }
+        tracing::debug!(
+            action = action.name,
+            attempt = tries + 1,
+            status = match failure {
+                Failure::Status(status) => Some(status.as_u16()),
+                _ => None,
+            },
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        // The failed answer goes before the wait: it may hold a connection.
+        drop(result);
+        tokio::time::sleep(wait).await;
+        result = attempt_call(run(spare.clone())).await;
+    }
+}
+
+/// How a try failed, from progenitor's error and the last status the attempts recorded.
+fn failure<E>(error: &progenitor_client::Error<E>, status: Option<StatusCode>) -> Failure {
     use progenitor_client::Error as Generated;
-    mark_cut();
-    let attempts = CALL.with(|call| call.attempts.get());
-    let (status, body) = after_cut(settings, resend, attempts, cut)
-        .await
-        .map_err(Generated::ResponseBodyError)?;
-    // The headers are handed back by `send`, which has them from the attempt.
-    match status.is_success() {
-        true => match serde_json::from_slice(&body) {
-            Ok(inner) => Ok(ResponseValue::new(inner, status, Default::default())),
-            Err(e) => Err(Generated::InvalidResponsePayload(body, e)),
-        },
-        false => match serde_json::from_slice(&body) {
-            Ok(inner) => Err(Generated::ErrorResponse(ResponseValue::new(
-                inner,
-                status,
-                Default::default(),
-            ))),
-            Err(e) => Err(Generated::InvalidResponsePayload(body, e)),
-        },
+    match error {
+        Generated::CommunicationError(e) if e.is_connect() => Failure::Connect,
+        Generated::CommunicationError(e) | Generated::ResponseBodyError(e)
+            if e.is_timeout() || is_over_cap(e) =>
+        {
+            Failure::Final
+        }
+        Generated::CommunicationError(_) | Generated::ResponseBodyError(_) => Failure::Cut,
+        Generated::ErrorResponse(_)
+        | Generated::InvalidResponsePayload(..)
+        | Generated::UnexpectedResponse(_) => status.map_or(Failure::Final, Failure::Status),
+        Generated::InvalidRequest(_) | Generated::InvalidUpgrade(_) | Generated::Custom(_) => {
+            Failure::Final
+        }
     }
 }
 

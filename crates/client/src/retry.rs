@@ -144,6 +144,33 @@ impl RetryPolicy {
     }
 }
 
+/// How a try of a call failed, as far as retrying it cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The connection could not be made: the request never left.
+    Connect,
+    /// The connection was cut after the request left, or while the answer streamed.
+    Cut,
+    /// An answer with this status.
+    Status(StatusCode),
+    /// Anything a retry would not fix: a timeout (the attempt had its full time), an answer
+    /// over the body cap (it would be as large again), invalid input.
+    Final,
+}
+
+/// Whether a call that failed so is worth another try: after a failed connection always (the
+/// request never left, so even a resendInvite is safe to repeat); after a cut connection or a
+/// retried status only when the action is safe to repeat (get and delete; a resendInvite
+/// may have made a new invite).
+pub(crate) fn worth_retrying(failure: Failure, retry_safe: bool) -> bool {
+    match failure {
+        Failure::Connect => true,
+        Failure::Cut => retry_safe,
+        Failure::Status(status) => retry_safe && is_retried_status(status),
+        Failure::Final => false,
+    }
+}
+
 /// Whether an answer with `status` is worth retrying, for an idempotent action.
 pub(crate) fn is_retried_status(status: StatusCode) -> bool {
     RETRIED_STATUSES.contains(&status)

@@ -31,14 +31,15 @@ pub(crate) fn wrap(
     })?;
     send.sig.ident = format_ident!("send_generated");
     send.vis = Visibility::Inherited;
+    let output = send.sig.output.clone();
     block.items.push(ImplItem::Fn(send));
 
-    // The generated send itself, after the body's limit check where the spec sets limits.
-    let generated = match &op.body {
+    // What one try runs: the generated send, after the body's checks where the spec sets any.
+    let runner = match &op.body {
         Some(body) if body.has_checks() => {
             let schema = format_ident!("{}", body.schema);
-            quote! {
-                async move {
+            block.items.push(syn::parse_quote! {
+                async fn send_checked(self) #output {
                     if let Ok(body) = &self.body {
                         if let Ok(body) = types::#schema::try_from(body.clone()) {
                             body.check_limits().map_err(Error::InvalidRequest)?;
@@ -46,9 +47,10 @@ pub(crate) fn wrap(
                     }
                     self.send_generated().await
                 }
-            }
+            });
+            format_ident!("send_checked")
         }
-        _ => quote!(self.send_generated()),
+        _ => format_ident!("send_generated"),
     };
     // What the runtime needs to know of the action, from the model: its name, whether a
     // retry is safe, whether it changes anything, and what to check when its answer is lost.
@@ -81,7 +83,8 @@ pub(crate) fn wrap(
     block.items.push(syn::parse_quote! {
         #[doc = #doc]
         pub async fn send(self) -> Result<#answer, #error> {
-            #run(&self.client.inner, #action, #generated).await
+            let client = self.client;
+            #run(&client.inner, #action, self, Self::#runner).await
         }
     });
     let doc = format!(
@@ -96,7 +99,8 @@ pub(crate) fn wrap(
     block.items.push(syn::parse_quote! {
         #[doc = #doc]
         pub async fn prepare(self) -> Result<#prepared, #error> {
-            #prepare(&self.client.inner, #action, #generated).await
+            let client = self.client;
+            #prepare(&client.inner, #action, Self::#runner(self)).await
         }
     });
     Ok(())
@@ -189,7 +193,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("crate :: runtime :: send (& self . client . inner , & Self :: ACTION"),
+            text.contains("crate :: runtime :: send (& client . inner , & Self :: ACTION , self , Self :: send_generated)"),
             "{text}"
         );
     }
