@@ -1,7 +1,8 @@
 //! One call of an action, end to end: every generated `send` runs through [`send`], which
-//! keeps what the call's attempts record ([`record`], [`keep_headers`]) in a task-local for the
-//! duration of the call, and turns progenitor's error into [`Error`], with that record and the
-//! client's token scrubbed from it.
+//! runs the generated code, and again on a copy of the builder when a try failed in a way
+//! another may fix; keeps what the call's attempts record ([`record`], [`keep_headers`]) in a
+//! task-local for the duration of the call; and turns progenitor's error into [`Error`], with
+//! that record and the client's token scrubbed from it.
 
 use std::cell::Cell;
 use std::future::Future;

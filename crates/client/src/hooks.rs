@@ -1,6 +1,6 @@
 //! progenitor's hooks, through which every generated request passes: `pre` adds the
-//! credentials and headers Losant's own clients send, and `exec` sends the request with the
-//! client's attempts and retries (see [`crate::attempts`]).
+//! credentials and headers Losant's own clients send, and `exec` sends the request as one
+//! attempt (see [`crate::attempts`]; retries are the call's, [`crate::call`]).
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};

@@ -9,7 +9,8 @@
 //! What progenitor's settings can say, they say (`settings` below): the builder interface, the
 //! derives, the client's inner value, the hooks the client crate must implement, and
 //! `LosantId` replaced by the client crate's own hand-written type. The client crate's hooks
-//! add the headers and run the attempts and retries.
+//! add the headers and run the attempts; the runtime's `send` retries a call by running it
+//! again from a copy of its builder.
 //!
 //! What no setting can say, a pass over progenitor's output does, each in a file named for the
 //! user-visible behaviour it adds, all derived from the spec:
