@@ -234,8 +234,8 @@ pub struct List {
     #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>())]
     pub role: Option<types::OrgRole>,
 
-    /// Sort by FIELD (email, role or inviteDate), ascending or descending: `email`,
-    /// `inviteDate:desc`. Default: Losant's (inviteDate, newest first).
+    /// Sort by FIELD (email, role or inviteDate), ascending unless `:desc` follows: `email`,
+    /// `inviteDate:desc`. Without --sort, Losant's order (inviteDate, newest first).
     #[arg(long, value_name = "FIELD[:asc|desc]", value_parser = parse_sort)]
     pub sort: Option<Sort>,
 
@@ -256,7 +256,7 @@ pub struct List {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sort {
     pub field: types::InstanceOrgInvitesGetSortField,
-    pub direction: Option<types::InstanceOrgInvitesGetSortDirection>,
+    pub direction: types::InstanceOrgInvitesGetSortDirection,
 }
 
 fn parse_sort(text: &str) -> Result<Sort, String> {
@@ -270,14 +270,13 @@ fn parse_sort(text: &str) -> Result<Sort, String> {
             allowed_values::<types::InstanceOrgInvitesGetSortField>().join(", ")
         )
     })?;
+    // Ascending unless said otherwise, as a person naming a field expects; Losant's own
+    // default direction is not relied on.
+    let direction = direction.unwrap_or("asc");
     let direction = direction
-        .map(|direction| {
-            direction
-                .trim()
-                .parse()
-                .map_err(|_| format!("unknown sort direction {direction:?}; expected asc or desc"))
-        })
-        .transpose()?;
+        .trim()
+        .parse()
+        .map_err(|_| format!("unknown sort direction {direction:?}; expected asc or desc"))?;
     Ok(Sort { field, direction })
 }
 

@@ -34,10 +34,9 @@ pub async fn run(global: &Global, list: List) -> Result<Outcome, Failure> {
         (None, None) => None,
     };
     if let Some(sort) = &list.sort {
-        request = request.sort_field(sort.field);
-        if let Some(direction) = sort.direction {
-            request = request.sort_direction(direction);
-        }
+        request = request
+            .sort_field(sort.field)
+            .sort_direction(sort.direction);
     }
     if let Some(domain) = &global.losantdomain {
         request = request.losantdomain(domain.clone());

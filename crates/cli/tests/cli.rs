@@ -1180,6 +1180,20 @@ fn list_shows_what_losant_lists_narrowed_by_expiry_and_age() {
             .all(|i| i["email"].as_str().unwrap().ends_with("@example.org"))
     );
 
+    // A field alone sorts ascending, whatever Losant's own default.
+    fake.server.clear_requests();
+    let by_email = items(&fake.run(&args("list", &["--sort", "email", "--output", "json"])));
+    let emails: Vec<&str> = by_email
+        .iter()
+        .map(|i| i["email"].as_str().unwrap())
+        .collect();
+    assert!(emails.windows(2).all(|w| w[0] <= w[1]), "{emails:?}");
+    let query = fake.server.requests().pop().unwrap().sorted_query();
+    assert!(
+        query.contains(&("sortDirection".to_owned(), "asc".to_owned())),
+        "{query:?}"
+    );
+
     // IDs, one a line, feed a bulk run.
     let ids = fake.run(&args("list", &["--expired", "--output", "ids"]));
     let ids = String::from_utf8(ids.stdout).unwrap();
