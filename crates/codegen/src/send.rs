@@ -1,11 +1,15 @@
 //! One error type from every action: each builder's `send` answers the client crate's `Error`,
-//! and checks the request body's list limits before anything is sent; and each builder's
-//! `prepare` builds the very request `send` would send, through the same code, for a dry run.
+//! and checks the request body (its list limits, its emails) before anything is sent; and each
+//! builder's `prepare` builds the very request `send` would send, through the same code, for a
+//! dry run.
 //!
 //! progenitor's `send` answers progenitor's own error type. This pass keeps it unchanged but
-//! private, as `send_generated`, and adds the public `send`, which runs it through the client
-//! crate's `runtime::send`: that presents every failure as the client's `Error`, with the
-//! action's name, what its attempts recorded, and the token scrubbed.
+//! private, as `send_generated` (behind a private `send_checked` where the body has checks),
+//! and adds the public `send`, which hands the builder and that function to the client crate's
+//! `runtime::send` with what the runtime knows of the action (`ACTION`, from the model): the
+//! runtime runs it, again on a copy of the builder when a retry is worth it, and presents
+//! every failure as the client's `Error`, with the action's name, what its attempts recorded,
+//! and the token scrubbed.
 
 use quote::{format_ident, quote};
 use syn::{ImplItem, ItemImpl, Visibility};
