@@ -51,6 +51,15 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
     }
 }
 
+/// `request`, carrying the `losantdomain` header when `--losantdomain` gives one: every
+/// action's builder takes it, each through its own setter.
+pub(crate) fn in_domain<R>(global: &Global, request: R, set: impl FnOnce(R, String) -> R) -> R {
+    match &global.losantdomain {
+        Some(domain) => set(request, domain.clone()),
+        None => request,
+    }
+}
+
 /// `--output ids` lists invite IDs: it goes with `list` alone.
 fn ids_output_refused(global: &Global) -> Result<(), Failure> {
     match global.output {
@@ -275,10 +284,9 @@ async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
             .instance_id(&get.org.instance_id)
             .org_id(&get.org.org_id)
             .invite_id(id);
-        match &global.losantdomain {
-            Some(domain) => request.losantdomain(domain.clone()),
-            None => request,
-        }
+        in_domain(global, request, |request, domain| {
+            request.losantdomain(domain)
+        })
     };
     if get.invites.dry_run {
         return dry_run(
@@ -313,10 +321,9 @@ async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Fail
             .instance_id(&delete.org.instance_id)
             .org_id(&delete.org.org_id)
             .invite_id(id);
-        match &global.losantdomain {
-            Some(domain) => request.losantdomain(domain.clone()),
-            None => request,
-        }
+        in_domain(global, request, |request, domain| {
+            request.losantdomain(domain)
+        })
     };
     if delete.invites.dry_run {
         return dry_run(
@@ -396,10 +403,9 @@ async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Fail
             .org_id(&resend.org.org_id)
             .invite_id(id)
             .body(role_info.clone());
-        match &global.losantdomain {
-            Some(domain) => request.losantdomain(domain.clone()),
-            None => request,
-        }
+        in_domain(global, request, |request, domain| {
+            request.losantdomain(domain)
+        })
     };
     if resend.invites.dry_run {
         return dry_run(

@@ -4,7 +4,7 @@
 use losant_invites_client::types;
 
 use crate::args::{Global, Invite, Output};
-use crate::commands::{client, dry_run, output, trace_answer};
+use crate::commands::{client, dry_run, in_domain, output, trace_answer};
 use crate::exit::{Failure, Outcome};
 use crate::output::{invite_text, print_line, say, to_json, to_json_line};
 
@@ -27,14 +27,14 @@ pub async fn run(global: &Global, invite: Invite) -> Result<Outcome, Failure> {
         disallow_transfer: invite.disallow_transfer.then_some(true),
     };
     let client = client(global)?;
-    let mut request = client
+    let request = client
         .instance_org_invites_post()
         .instance_id(&invite.org.instance_id)
         .org_id(&invite.org.org_id)
         .body(body);
-    if let Some(domain) = &global.losantdomain {
-        request = request.losantdomain(domain.clone());
-    }
+    let request = in_domain(global, request, |request, domain| {
+        request.losantdomain(domain)
+    });
     if invite.dry_run {
         return dry_run(global, [request.prepare()]).await;
     }

@@ -7,7 +7,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use losant_invites_client::types;
 
 use crate::args::{Global, List, Output};
-use crate::commands::{client, output, trace_answer};
+use crate::commands::{client, in_domain, output, trace_answer};
 use crate::exit::{Failure, Outcome};
 use crate::output::{print_bytes, print_line, to_json, to_json_line};
 
@@ -38,9 +38,9 @@ pub async fn run(global: &Global, list: List) -> Result<Outcome, Failure> {
             .sort_field(sort.field)
             .sort_direction(sort.direction);
     }
-    if let Some(domain) = &global.losantdomain {
-        request = request.losantdomain(domain.clone());
-    }
+    let request = in_domain(global, request, |request, domain| {
+        request.losantdomain(domain)
+    });
     let mut collection = request.send().await?.into_inner();
     if global.verbose >= 2 {
         trace_answer(
