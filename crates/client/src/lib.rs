@@ -43,5 +43,6 @@ pub use generated::{Client, ResponseValue, builder, types};
 pub use losant_id::{InvalidLosantId, LosantId};
 pub use prepared::PreparedRequest;
 pub use retry::RetryPolicy;
+pub use roles::NewerRole;
 pub use timestamp::Timestamp;
 pub use tls::{http_client_builder, install_default_crypto_provider};
