@@ -96,6 +96,7 @@ impl Cli {
             Command::Resend(resend) => resend.global.verbose,
             Command::List(list) => list.global.verbose,
             Command::Invite(invite) => invite.global.verbose,
+            Command::Renew(renew) => renew.global.verbose,
             Command::Mock(_) | Command::Completions { .. } => 0,
         };
         self.global.verbose.saturating_add(after)
@@ -138,7 +139,8 @@ pub enum Output {
 pub enum Command {
     /// List the organization's invites (instanceOrgInvites.get), filtered and sorted.
     List(List),
-    /// Invite someone to the organization (instanceOrgInvites.post).
+    /// Invite someone to the organization (instanceOrgInvites.post), or everyone of a roster
+    /// who has no pending invite yet (`--from FILE`).
     Invite(Invite),
     /// Look invites up (instanceOrgInvite.get).
     Get(Get),
@@ -147,6 +149,9 @@ pub enum Command {
     /// Resend invites with new role info (instanceOrgInvite.resendInvite). Losant answers
     /// with the new invite; the output shows the ID sent → the ID answered.
     Resend(Resend),
+    /// Resend invites with the roles they already have (instanceOrgInvite.resendInvite), such
+    /// as every expired one: `renew --expired`. Shows each invite before and Losant's answer.
+    Renew(Renew),
     /// Start a local fake Losant; its first line of output is its URL.
     Mock(losant_invites_mock::MockArgs),
     /// Print a shell completion script.
@@ -164,6 +169,11 @@ pub struct Get {
     pub org: Org,
     #[command(flatten)]
     pub invites: Invites,
+
+    /// Only invites of this organization role.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          conflicts_with_all = ["invite_id", "invite_ids_from"])]
+    pub role: Option<types::OrgRole>,
 }
 
 #[derive(Debug, Args)]
@@ -175,13 +185,37 @@ pub struct Delete {
     #[command(flatten)]
     pub invites: Invites,
 
+    /// Only invites of this organization role.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          conflicts_with_all = ["invite_id", "invite_ids_from"])]
+    pub role: Option<types::OrgRole>,
+
     /// Count an invite that is already gone (404), or whose delete may have taken effect
     /// although its answer was lost, as deleted. Re-running a half-done cleanup then
     /// succeeds.
     #[arg(long)]
     pub ignore_missing: bool,
 
-    /// Do not ask for confirmation before a bulk delete on a terminal.
+    /// Do not ask for confirmation before deleting several invites on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct Renew {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    pub org: Org,
+    #[command(flatten)]
+    pub invites: Invites,
+
+    /// Only invites of this organization role.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          conflicts_with_all = ["invite_id", "invite_ids_from"])]
+    pub role: Option<types::OrgRole>,
+
+    /// Do not ask for confirmation before renewing several invites on a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
 }
@@ -215,6 +249,15 @@ pub struct Resend {
     #[arg(long, value_name = "FILE", group = "roles", value_hint = ValueHint::FilePath,
           conflicts_with_all = ["role", "application_roles", "dashboard_roles"])]
     pub role_info: Option<PathBuf>,
+
+    /// Only invites that now have this organization role (--role is the role sent).
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          conflicts_with_all = ["invite_id", "invite_ids_from"])]
+    pub current_role: Option<types::OrgRole>,
+
+    /// Do not ask for confirmation before resending several invites on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -223,11 +266,8 @@ pub struct List {
     pub global: GlobalArgs,
     #[command(flatten)]
     pub org: Org,
-
-    /// Only invites whose email matches GLOB (`*` for any run of characters), sent as Losant's
-    /// filter.
-    #[arg(long, value_name = "GLOB", value_hint = ValueHint::Other)]
-    pub email: Option<String>,
+    #[command(flatten)]
+    pub select: Select,
 
     /// Only invites of this organization role, sent as Losant's filter (or, with --email too,
     /// applied to what Losant answers).
@@ -238,6 +278,17 @@ pub struct List {
     /// `inviteDate:desc`. Without --sort, Losant's order (inviteDate, newest first).
     #[arg(long, value_name = "FIELD[:asc|desc]", value_parser = parse_sort)]
     pub sort: Option<Sort>,
+}
+
+/// Invites chosen by what they are: the list's selectors, combinable. The organization role
+/// is a selector too, given by each command under its own flag (`--role`, or resend's
+/// `--current-role`), and kept here once read.
+#[derive(Debug, Default, Args)]
+pub struct Select {
+    /// Only invites whose email matches GLOB (`*` for any run of characters), sent as Losant's
+    /// filter.
+    #[arg(long, value_name = "GLOB", value_hint = ValueHint::Other)]
+    pub email: Option<String>,
 
     /// Only invites that have expired.
     #[arg(long, conflicts_with = "pending")]
@@ -250,6 +301,10 @@ pub struct List {
     /// Only invites sent (or last resent) longer ago than DURATION, such as `30d` or `12h`.
     #[arg(long, value_name = "DURATION", value_parser = losant_invites_mock::parse_duration)]
     pub older_than: Option<Duration>,
+
+    /// The organization role selected, from the command's own flag.
+    #[arg(skip)]
+    pub role: Option<types::OrgRole>,
 }
 
 /// A list's order, as `--sort` gives it.
@@ -288,12 +343,14 @@ pub struct Invite {
     pub org: Org,
 
     /// The email address to invite.
-    #[arg(long, value_name = "EMAIL", value_hint = ValueHint::EmailAddress)]
-    pub email: String,
+    #[arg(long, value_name = "EMAIL", value_hint = ValueHint::EmailAddress,
+          required_unless_present = "from")]
+    pub email: Option<String>,
 
     /// The organization role the invited member receives.
-    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>())]
-    pub role: types::OrgRole,
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          required_unless_present = "from")]
+    pub role: Option<types::OrgRole>,
 
     /// A role on one application, as APPLICATION_ID=ROLE. Repeatable.
     #[arg(long = "application-role", value_name = "ID=ROLE", value_parser = parse_grant,
@@ -309,7 +366,25 @@ pub struct Invite {
     #[arg(long)]
     pub disallow_transfer: bool,
 
-    /// Print what would be sent, and send nothing.
+    /// Invite everyone of the roster in FILE (`-` for stdin) who has no pending invite yet:
+    /// CSV with a header `email,role` and optional columns `applicationRoles` and
+    /// `dashboardRoles` holding `ID=ROLE;ID=ROLE`, or JSON lines with those fields. Every row
+    /// is checked before anything is sent; running it again invites nobody twice.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
+          conflicts_with_all = ["email", "role", "application_roles", "dashboard_roles", "disallow_transfer"])]
+    pub from: Option<PathBuf>,
+
+    /// How many invites of a roster may be in the making at once.
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "from",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Do not ask for confirmation before inviting a roster on a terminal.
+    #[arg(long, short = 'y', requires = "from")]
+    pub yes: bool,
+
+    /// Print what would be sent, and send nothing (a roster's pending invites are still
+    /// listed, to show which rows would be skipped).
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -328,26 +403,34 @@ pub struct Org {
     pub org_id: LosantId,
 }
 
-/// Which invites a command acts on: one, or every one of a list.
+/// Which invites a command acts on: one, every one of a list, or every one the selectors
+/// choose from the organization's list.
 #[derive(Debug, Args)]
 pub struct Invites {
     /// The invite.
     #[arg(long, value_name = "ID", value_parser = parse_id, value_hint = ValueHint::Other,
-          required_unless_present = "invite_ids_from", conflicts_with = "invite_ids_from")]
+          conflicts_with_all = ["invite_ids_from", "email", "expired", "pending", "older_than"])]
     pub invite_id: Option<LosantId>,
 
     /// Act on every invite ID in FILE (`-` for stdin), one per line; blank lines and lines
     /// starting with `#` are skipped, a repeated ID is acted on once. Every ID is checked
     /// before anything is sent.
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
+          conflicts_with_all = ["email", "expired", "pending", "older_than"])]
     pub invite_ids_from: Option<PathBuf>,
+
+    // Instead of IDs: the invites these select from one list of the organization's, shown
+    // as a plan before anything is done.
+    #[command(flatten)]
+    pub select: Select,
 
     /// How many requests of a bulk run may be in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
-    /// Print what would be sent, and send nothing.
+    /// Print what would be sent, and send nothing (selectors still list the organization's
+    /// invites, to show the plan).
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -359,7 +442,7 @@ fn parse_id(text: &str) -> Result<LosantId, String> {
 }
 
 /// The values an enum of the spec accepts, read from its JSON Schema.
-fn allowed_values<T: schemars::JsonSchema>() -> Vec<String> {
+pub(crate) fn allowed_values<T: schemars::JsonSchema>() -> Vec<String> {
     let schema = schemars::schema_for!(T);
     let values = schema.schema.enum_values.unwrap_or_default();
     values
@@ -380,7 +463,7 @@ where
     })
 }
 
-fn parse_grant(text: &str) -> Result<types::ResourceRoleGrant, String> {
+pub(crate) fn parse_grant(text: &str) -> Result<types::ResourceRoleGrant, String> {
     let (id, role) = text
         .split_once('=')
         .ok_or_else(|| format!("{text:?} is not ID=ROLE"))?;

@@ -1,7 +1,10 @@
-//! Bulk runs: invite IDs from a file, all checked up front, repeats dropped, then sent with
-//! bounded concurrency; each outcome is reported as it finishes, and a summary at the end.
-//! SIGINT or SIGTERM stops a run from starting more requests: the ones in flight get a
-//! bounded time to finish, and the summary names the IDs that were not attempted.
+//! Bulk runs: the items of a run (invite IDs from a file, all checked up front and repeats
+//! dropped; the invites selectors chose; the rows of a roster) acted on with bounded
+//! concurrency; each outcome is reported as it finishes, and a summary at the end. An item
+//! whose answer was lost after it may have taken effect is held back until the organization
+//! is looked at again, so that the account is exact. SIGINT or SIGTERM stops a run from
+//! starting more requests: the ones in flight get a bounded time to finish, and the summary
+//! names the items that were not attempted.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -12,11 +15,11 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use losant_invites_client::{Error, LosantId};
-use serde_json::{Value, json};
+use losant_invites_client::{Error, LosantId, types};
+use serde_json::{Map, Value, json};
 
 use crate::args::Output;
-use crate::exit::{Failure, INTERRUPTED, Outcome};
+use crate::exit::{Failure, INTERRUPTED, Outcome, USAGE, code};
 use crate::output::{error_json, print_line, say, to_json, to_json_line};
 
 /// One ID of the list, with the line it stands on.
@@ -39,6 +42,31 @@ pub struct Repeat {
 pub struct List {
     pub ids: Vec<Listed>,
     pub repeats: Vec<Repeat>,
+}
+
+impl List {
+    /// The run's items and its repeats, reported as notes.
+    pub fn into_run(self) -> (Vec<Item>, Vec<Note>) {
+        let items = self.ids.iter().map(Item::listed).collect();
+        let notes = self
+            .repeats
+            .iter()
+            .map(|repeat| {
+                let mut fields = Map::new();
+                fields.insert("repeatOf".into(), json!(repeat.first_line));
+                Note {
+                    item: Item::listed(&Listed {
+                        line: repeat.line,
+                        id: repeat.id.clone(),
+                    }),
+                    kind: NoteKind::Repeat,
+                    fields,
+                    text: format!("(line {} repeats line {})", repeat.line, repeat.first_line),
+                }
+            })
+            .collect();
+        (items, notes)
+    }
 }
 
 /// Reads FILE (or stdin for `-`), holding `what`.
@@ -93,13 +121,80 @@ pub fn parse_ids(text: &str) -> Result<List, Failure> {
     Ok(list)
 }
 
+/// One item of a run: what the report names it by (an invite ID, an email) and the fields
+/// that say which it is in JSON (`inviteId` and `line`, `email`, …).
+pub struct Item {
+    pub label: String,
+    pub fields: Map<String, Value>,
+}
+
+impl Item {
+    /// An invite ID of a list, with its line.
+    pub fn listed(listed: &Listed) -> Item {
+        let mut fields = Map::new();
+        fields.insert("inviteId".into(), json!(listed.id));
+        fields.insert("line".into(), json!(listed.line));
+        Item {
+            label: listed.id.to_string(),
+            fields,
+        }
+    }
+
+    /// An invite the selectors chose, by its ID and email.
+    pub fn invite(invite: &types::OrgInvite) -> Item {
+        let mut fields = Map::new();
+        fields.insert("inviteId".into(), json!(invite.id));
+        fields.insert("email".into(), json!(invite.email));
+        Item {
+            label: invite
+                .id
+                .as_ref()
+                .map_or_else(|| "?".to_owned(), ToString::to_string),
+            fields,
+        }
+    }
+
+    /// The item's place in a `json` document: its line when it has one, else its place in
+    /// the run.
+    fn order(&self, index: usize) -> u64 {
+        self.fields
+            .get("line")
+            .and_then(Value::as_u64)
+            .unwrap_or(index as u64)
+    }
+}
+
+/// An item settled before the run starts, and not acted on.
+pub struct Note {
+    pub item: Item,
+    pub kind: NoteKind,
+    /// What the JSON item says beyond the item's fields.
+    pub fields: Map<String, Value>,
+    /// What a person reads after the item's label.
+    pub text: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A line of the input repeating an earlier one.
+    Repeat,
+    /// Already done: nothing to do for it, such as a roster email with a pending invite.
+    Skipped,
+}
+
 /// What one finished item came to.
 pub enum Done {
-    /// The answer, as JSON, and the line a person reads.
-    Ok(Value, String),
+    /// Done: what the JSON item says beyond the item's fields (such as `answer`), and the
+    /// line a person reads.
+    Ok(Map<String, Value>, String),
     /// Counted as done although it failed: `--ignore-missing` and an invite already gone.
     AlreadyGone(Error),
     Failed(Error),
+    /// Not sent: this item cannot be sent as it is (the reason is given).
+    Refused(String),
+    /// The answer was lost after the request may have taken effect: held back until a
+    /// look at the organization settles it ([`Ran::recheck`]), else reported failed.
+    Unsure(Error),
 }
 
 /// How a bulk run reports and how long it lets requests in flight finish when interrupted.
@@ -107,37 +202,39 @@ pub struct Plan {
     pub output: Output,
     pub concurrency: usize,
     pub grace: Duration,
+    /// What a person reads when there is nothing to do.
+    pub nothing: String,
 }
 
-/// Runs `act` on every ID of `list` with at most `plan.concurrency` in flight, reporting each
-/// outcome as it finishes (text lines, or one JSON object per line for `ndjson`), then a
-/// summary (or, for `json`, everything in one document at the end).
-pub async fn run<F, Fut>(list: List, plan: Plan, act: F) -> Outcome
+/// Runs `act` on every item (by its index in `items`) with at most `plan.concurrency` in
+/// flight, reporting each outcome as it finishes (text lines, or one JSON object per line for
+/// `ndjson`); the notes are reported first. The summary comes from [`Ran::outcome`], after
+/// any [`Ran::recheck`].
+pub async fn run<F, Fut>(items: Vec<Item>, notes: Vec<Note>, plan: Plan, act: F) -> Ran
 where
-    F: Fn(LosantId) -> Fut,
+    F: Fn(usize) -> Fut,
     Fut: Future<Output = Done>,
 {
-    let bar =
-        ProgressBar::with_draw_target(Some(list.ids.len() as u64), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(items.len() as u64), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
         bar.set_style(style);
     }
-    let mut report = Report::new(plan.output, list.ids.len());
-    for repeat in &list.repeats {
-        report.repeat(repeat);
+    let mut report = Report::new(plan.output, plan.nothing, items.len());
+    for note in notes {
+        report.note(note);
     }
 
     let mut interrupts = Interrupts::new();
-    let mut pending = list.ids.iter().enumerate();
+    let mut pending = 0..items.len();
     let mut in_flight = FuturesUnordered::new();
     let mut next = pending.next();
     let mut deadline: Option<tokio::time::Instant> = None;
-    let mut started = vec![false; list.ids.len()];
+    let mut started = vec![false; items.len()];
     loop {
         while deadline.is_none() && in_flight.len() < plan.concurrency {
-            let Some((index, listed)) = next else { break };
+            let Some(index) = next else { break };
             started[index] = true;
-            let work = act(listed.id.clone());
+            let work = act(index);
             in_flight.push(async move { (index, work.await) });
             next = pending.next();
         }
@@ -152,7 +249,7 @@ where
         };
         tokio::select! {
             Some((index, done)) = in_flight.next() => {
-                bar.suspend(|| report.finished(index, &list.ids[index], done));
+                bar.suspend(|| report.finished(index, &items[index], done));
                 bar.inc(1);
             }
             () = interrupts.next() => {
@@ -171,16 +268,85 @@ where
         }
     }
     bar.finish_and_clear();
-    let left = |was_started: bool| -> Vec<&LosantId> {
-        list.ids
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| started[*index] == was_started && !report.has_finished(*index))
-            .map(|(_, listed)| &listed.id)
+    Ran {
+        items,
+        report,
+        started,
+        interrupted: deadline.is_some(),
+    }
+}
+
+/// A run whose requests are over: its account, before the summary.
+pub struct Ran {
+    items: Vec<Item>,
+    report: Report,
+    started: Vec<bool>,
+    interrupted: bool,
+}
+
+impl Ran {
+    /// The items whose outcome is unknown: answered in a way that says they may have taken
+    /// effect, or sent and still unanswered when an interrupted run stopped waiting.
+    pub fn unsure(&self) -> Vec<usize> {
+        (0..self.items.len())
+            .filter(|&index| {
+                self.report.held[index].is_some()
+                    || (self.started[index] && !self.report.finished[index])
+            })
             .collect()
-    };
-    let (not_attempted, unanswered) = (left(false), left(true));
-    report.summary(deadline.is_some(), &not_attempted, &unanswered)
+    }
+
+    /// Settles the unsure items by a fresh look at the organization: `found` gives, for an
+    /// item that took effect, what its JSON item says and what a person reads. One held back
+    /// and not found is reported failed, saying so; one unanswered and not found stays
+    /// unanswered.
+    pub fn recheck(&mut self, found: impl Fn(usize) -> Option<(Map<String, Value>, String)>) {
+        for index in self.unsure() {
+            match found(index) {
+                Some((fields, text)) => {
+                    self.report.held[index] = None;
+                    self.report.confirmed += 1;
+                    self.report
+                        .finished(index, &self.items[index], Done::Ok(fields, text));
+                }
+                None => {
+                    if let Some(error) = self.report.held[index].take() {
+                        self.report.failed(
+                            index,
+                            &self.items[index],
+                            error,
+                            Some("not found when listed again"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reports what is still held back as failed, prints the summary, and gives the exit
+    /// code.
+    pub fn outcome(mut self) -> Outcome {
+        for index in 0..self.items.len() {
+            if let Some(error) = self.report.held[index].take() {
+                self.report.failed(index, &self.items[index], error, None);
+            }
+        }
+        let left = |was_started: bool| -> Vec<&str> {
+            self.items
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| {
+                    self.started[*index] == was_started && !self.report.finished[*index]
+                })
+                .map(|(_, item)| item.label.as_str())
+                .collect()
+        };
+        let (not_attempted, unanswered) = (left(false), left(true));
+        let interrupted = self.interrupted;
+        let items = &self.items;
+        self.report
+            .summary(items, interrupted, &not_attempted, &unanswered)
+    }
 }
 
 /// SIGINT and SIGTERM, each as it comes. Listening starts when the run starts: before, an
@@ -222,100 +388,145 @@ impl Interrupts {
 /// The outcomes of a run, printed as they come and summed up at the end.
 struct Report {
     output: Output,
-    /// `json` prints everything at the end: the items so far.
-    items: Vec<Value>,
-    /// Which items of the list have finished, by index.
+    nothing: String,
+    /// `json` prints everything at the end: the items so far, each with its place.
+    items: Vec<(u64, Value)>,
+    /// Which items of the run have been reported, by index.
     finished: Vec<bool>,
+    /// The errors of the items held back as unsure, by index.
+    held: Vec<Option<Error>>,
     succeeded: usize,
     already_gone: usize,
-    failures: Vec<Error>,
+    confirmed: usize,
+    /// The exit code of each failure.
+    failures: Vec<u8>,
     repeats: usize,
+    skipped: usize,
 }
 
 impl Report {
-    fn new(output: Output, items: usize) -> Self {
+    fn new(output: Output, nothing: String, items: usize) -> Self {
         Self {
             output,
+            nothing,
             items: Vec::new(),
             finished: vec![false; items],
+            held: std::iter::repeat_with(|| None).take(items).collect(),
             succeeded: 0,
             already_gone: 0,
+            confirmed: 0,
             failures: Vec::new(),
             repeats: 0,
+            skipped: 0,
         }
     }
 
-    fn emit(&mut self, item: Value, text: String) {
+    fn emit(&mut self, order: u64, item: Value, text: String) {
         match self.output {
             Output::Text => print_line(text),
             Output::Ndjson | Output::Ids => print_line(to_json_line(&item)),
-            Output::Json => self.items.push(item),
+            Output::Json => self.items.push((order, item)),
         }
     }
 
-    fn repeat(&mut self, repeat: &Repeat) {
-        self.repeats += 1;
-        self.emit(
-            json!({ "inviteId": repeat.id, "line": repeat.line, "ok": true, "repeatOf": repeat.first_line }),
-            format!(
-                "skip  {} (line {} repeats line {})",
-                repeat.id, repeat.line, repeat.first_line
-            ),
-        );
+    /// The item's fields, then `ok`, then `more`.
+    fn item(item: &Item, ok: bool, more: Map<String, Value>) -> Value {
+        let mut fields = item.fields.clone();
+        fields.insert("ok".into(), json!(ok));
+        fields.extend(more);
+        Value::Object(fields)
     }
 
-    fn finished(&mut self, index: usize, listed: &Listed, done: Done) {
-        self.finished[index] = true;
-        let (item, text) = match done {
-            Done::Ok(answer, text) => {
+    fn note(&mut self, note: Note) {
+        match note.kind {
+            NoteKind::Repeat => self.repeats += 1,
+            NoteKind::Skipped => self.skipped += 1,
+        }
+        let text = format!("skip  {} {}", note.item.label, note.text);
+        let order = note.item.order(0);
+        let value = Self::item(&note.item, true, note.fields);
+        self.emit(order, value, text);
+    }
+
+    fn finished(&mut self, index: usize, item: &Item, done: Done) {
+        match done {
+            Done::Ok(more, text) => {
+                self.finished[index] = true;
                 self.succeeded += 1;
-                (
-                    json!({ "inviteId": listed.id, "line": listed.line, "ok": true, "answer": answer }),
-                    format!("ok    {text}"),
-                )
+                let value = Self::item(item, true, more);
+                self.emit(item.order(index), value, format!("ok    {text}"));
             }
             Done::AlreadyGone(error) => {
+                self.finished[index] = true;
                 self.already_gone += 1;
-                let text = format!("ok    {} already gone ({error})", listed.id);
-                (
-                    json!({ "inviteId": listed.id, "line": listed.line, "ok": true, "alreadyGone": true, "error": error_json(&error) }),
-                    text,
-                )
+                let text = format!("ok    {} already gone ({error})", item.label);
+                let mut more = Map::new();
+                more.insert("alreadyGone".into(), json!(true));
+                more.insert("error".into(), error_json(&error));
+                let value = Self::item(item, true, more);
+                self.emit(item.order(index), value, text);
             }
-            Done::Failed(error) => {
-                let item = json!({ "inviteId": listed.id, "line": listed.line, "ok": false, "error": error_json(&error) });
-                let text = format!("FAIL  {} {error}", listed.id);
-                self.failures.push(error);
-                (item, text)
+            Done::Failed(error) => self.failed(index, item, error, None),
+            Done::Refused(why) => {
+                self.finished[index] = true;
+                let mut more = Map::new();
+                more.insert(
+                    "error".into(),
+                    json!({ "kind": "invalidInput", "mayHaveTakenEffect": false, "text": why }),
+                );
+                let value = Self::item(item, false, more);
+                self.failures.push(USAGE);
+                self.emit(
+                    item.order(index),
+                    value,
+                    format!("FAIL  {} {why}", item.label),
+                );
             }
-        };
-        self.emit(item, text);
+            Done::Unsure(error) => self.held[index] = Some(error),
+        }
     }
 
-    fn has_finished(&self, index: usize) -> bool {
-        self.finished[index]
+    fn failed(&mut self, index: usize, item: &Item, error: Error, listed_again: Option<&str>) {
+        self.finished[index] = true;
+        let mut more = Map::new();
+        more.insert("error".into(), error_json(&error));
+        let mut text = format!("FAIL  {} {error}", item.label);
+        if let Some(found) = listed_again {
+            more.insert("listedAgain".into(), json!(found));
+            text.push_str(&format!(" ({found})"));
+        }
+        let value = Self::item(item, false, more);
+        self.failures.push(code(&error));
+        self.emit(item.order(index), value, text);
     }
 
     /// Sums the run up; `not_attempted` were never sent, `unanswered` were sent and gave no
     /// answer within the grace time after an interrupt, so they may have taken effect.
     fn summary(
         self,
+        items: &[Item],
         interrupted: bool,
-        not_attempted: &[&LosantId],
-        unanswered: &[&LosantId],
+        not_attempted: &[&str],
+        unanswered: &[&str],
     ) -> Outcome {
-        let total = self.finished.len();
+        let total = items.len() + self.skipped;
         let failed = self.failures.len();
+        let succeeded = self.succeeded + self.already_gone;
         let mut summary = json!({
             "total": total,
-            "succeeded": self.succeeded + self.already_gone,
+            "succeeded": succeeded,
             "failed": failed,
         });
-        if self.already_gone > 0 {
-            summary["alreadyGone"] = json!(self.already_gone);
-        }
-        if self.repeats > 0 {
-            summary["repeats"] = json!(self.repeats);
+        let counts = [
+            ("skipped", self.skipped),
+            ("alreadyGone", self.already_gone),
+            ("confirmedByListing", self.confirmed),
+            ("repeats", self.repeats),
+        ];
+        for (name, count) in counts {
+            if count > 0 {
+                summary[name] = json!(count);
+            }
         }
         if interrupted {
             summary["interrupted"] = json!(true);
@@ -324,9 +535,10 @@ impl Report {
         }
         match self.output {
             Output::Json => {
-                // One document: in the list's order, whatever order the answers came in.
+                // One document, in the input's order, whatever order the answers came in.
                 let mut items = self.items;
-                items.sort_by_key(|item| item["line"].as_u64());
+                items.sort_by_key(|(order, _)| *order);
+                let items: Vec<Value> = items.into_iter().map(|(_, item)| item).collect();
                 print_line(to_json(&json!({ "results": items, "summary": summary })))
             }
             Output::Ndjson | Output::Ids => {
@@ -334,17 +546,19 @@ impl Report {
             }
             Output::Text => {
                 let done = if total == 0 {
-                    "nothing to do: the list holds no invite IDs".to_owned()
-                } else {
+                    format!("nothing to do: {}", self.nothing)
+                } else if self.skipped > 0 {
                     format!(
-                        "{} of {total} succeeded, {failed} failed",
-                        self.succeeded + self.already_gone
+                        "{succeeded} of {total} succeeded, {} skipped, {failed} failed",
+                        self.skipped
                     )
+                } else {
+                    format!("{succeeded} of {total} succeeded, {failed} failed")
                 };
                 print_line(done);
                 if interrupted {
-                    let listed = |ids: &[&LosantId]| {
-                        ids.iter().map(|id| format!(" {id}")).collect::<String>()
+                    let listed = |labels: &[&str]| {
+                        labels.iter().map(|l| format!(" {l}")).collect::<String>()
                     };
                     print_line(format!(
                         "interrupted: {} not attempted{}",
@@ -364,8 +578,7 @@ impl Report {
         if interrupted {
             return Outcome(INTERRUPTED);
         }
-        let failures: Vec<&Error> = self.failures.iter().collect();
-        Outcome::of_failures(&failures)
+        Outcome::of_failures(&self.failures)
     }
 }
 

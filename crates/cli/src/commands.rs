@@ -7,10 +7,11 @@ use std::path::Path;
 use losant_invites_client::{BuildError, Client, Error, LosantId, PreparedRequest, types};
 use serde_json::{Value, json};
 
-use crate::args::{Cli, Command, Delete, Get, Global, Invites, Output, Resend};
-use crate::bulk::{self, Done, List, Plan};
+use crate::args::{Cli, Command, Delete, Get, Global, Invites, Org, Output, Resend};
+use crate::bulk::{self, Done, Item, List, Plan};
 use crate::exit::{Failure, Outcome};
 use crate::output::{invite_text, print_line, say, to_json, to_json_line};
+use crate::select;
 use crate::verbose::excerpt;
 
 /// Runs `cli` to its end, or to the failure that stopped it.
@@ -38,6 +39,11 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Resend(mut resend) => {
             let global = global.merged(std::mem::take(&mut resend.global));
             resend_invites(&global, resend).await
+        }
+        Command::Renew(mut renew) => {
+            let global = global.merged(std::mem::take(&mut renew.global));
+            ids_output_refused(&global)?;
+            crate::renew::run(&global, renew).await
         }
         Command::List(mut list) => {
             let global = global.merged(std::mem::take(&mut list.global));
@@ -111,27 +117,114 @@ fn build_failure(global: &Global, error: BuildError) -> Failure {
 }
 
 /// The invites a command acts on.
-enum Selected {
+pub(crate) enum Selected {
     One(LosantId),
+    /// IDs from a list; `true` when the list came on stdin, where nobody can answer a
+    /// question.
     Many(List, bool),
+    /// The invites the selectors chose, and the selectors.
+    Matched(Vec<types::OrgInvite>, String),
 }
 
-fn selected(invites: &Invites) -> Result<Selected, Failure> {
+/// The invites `invites` names: by ID, from a list, or chosen by selectors from one list of
+/// the organization's, whose plan is shown (on stdout for a dry run's text, else on stderr).
+pub(crate) async fn selected(
+    global: &Global,
+    client: &Client,
+    org: &Org,
+    invites: &Invites,
+) -> Result<Selected, Failure> {
     match (&invites.invite_id, &invites.invite_ids_from) {
         (Some(id), _) => Ok(Selected::One(id.clone())),
         (None, Some(path)) => {
             let list = bulk::parse_ids(&bulk::read_source(path, "invite IDs")?)?;
             Ok(Selected::Many(list, path == Path::new("-")))
         }
-        (None, None) => Err(Failure::usage("give --invite-id or --invite-ids-from")),
+        (None, None) if invites.select.is_given() => {
+            let selection = select::fetch(global, client, org, &invites.select, None).await?;
+            let plan = select::plan(&invites.select, &selection);
+            if invites.dry_run && output(global) == Output::Text {
+                print_line(plan);
+            } else if !selection.chosen.is_empty() {
+                say(plan);
+            }
+            // Only an invite with an ID can be acted on; Losant lists each with its ID.
+            let chosen = selection
+                .chosen
+                .into_iter()
+                .filter(|invite| invite.id.is_some())
+                .collect();
+            Ok(Selected::Matched(chosen, invites.select.describe()))
+        }
+        (None, None) => Err(Failure::usage(
+            "say which invites: --invite-id, --invite-ids-from, or selectors such as --expired, \
+             --pending, --older-than, --email or --role",
+        )),
     }
 }
 
-fn plan(global: &Global, invites: &Invites) -> Plan {
+impl Selected {
+    /// The IDs acted on, in order.
+    pub(crate) fn ids(&self) -> Vec<LosantId> {
+        match self {
+            Selected::One(id) => vec![id.clone()],
+            Selected::Many(list, _) => list.ids.iter().map(|listed| listed.id.clone()).collect(),
+            Selected::Matched(invites, _) => invites
+                .iter()
+                .filter_map(|invite| invite.id.clone())
+                .collect(),
+        }
+    }
+
+    /// The items of a run over these invites, its notes, and what to say when there are none.
+    pub(crate) fn into_run(self) -> (Vec<Item>, Vec<bulk::Note>, String) {
+        match self {
+            Selected::One(id) => (
+                vec![Item::listed(&bulk::Listed { line: 1, id })],
+                Vec::new(),
+                String::new(),
+            ),
+            Selected::Many(list, _) => {
+                let (items, notes) = list.into_run();
+                (items, notes, "the list holds no invite IDs".to_owned())
+            }
+            Selected::Matched(invites, selectors) => (
+                invites.iter().map(Item::invite).collect(),
+                Vec::new(),
+                format!("no invites match ({selectors})"),
+            ),
+        }
+    }
+
+    /// Whether a person at the terminal agrees to `verb` these invites, asked when they are
+    /// several or chosen by selectors, unless `yes`; `done` says what nothing was when not.
+    pub(crate) fn agreed(&self, verb: &str, done: &str, org: &Org, yes: bool) -> bool {
+        let count = match self {
+            Selected::One(_) | Selected::Many(_, true) => return true,
+            Selected::Many(list, false) => list.ids.len(),
+            Selected::Matched(invites, _) => invites.len(),
+        };
+        if yes || count == 0 {
+            return true;
+        }
+        let invites = if count == 1 { "invite" } else { "invites" };
+        if confirmed(&format!(
+            "{verb} {count} {invites} of organization {}?",
+            org.org_id
+        )) {
+            return true;
+        }
+        say(format!("cancelled: nothing was {done}"));
+        false
+    }
+}
+
+pub(crate) fn plan(global: &Global, invites: &Invites, nothing: String) -> Plan {
     Plan {
         output: output(global),
         concurrency: invites.concurrency.into(),
         grace: global.timeout,
+        nothing,
     }
 }
 
@@ -208,14 +301,8 @@ where
     Ok(Outcome::SUCCESS)
 }
 
-fn ids(selected: &Selected) -> Vec<LosantId> {
-    match selected {
-        Selected::One(id) => vec![id.clone()],
-        Selected::Many(list, _) => list.ids.iter().map(|listed| listed.id.clone()).collect(),
-    }
-}
-
-/// Runs `act` on the one invite or on the list; `show` prints a single answer.
+/// Runs `act` on the one invite, or on each of several; `show` prints a single answer, `done`
+/// says what became of each of several.
 async fn act_on<T, Fut>(
     global: &Global,
     invites: &Invites,
@@ -229,8 +316,8 @@ where
     T: serde::Serialize,
     Fut: Future<Output = Result<T, Error>>,
 {
-    match selected {
-        Selected::One(id) => match act(id.clone()).await {
+    if let Selected::One(id) = selected {
+        return match act(id.clone()).await {
             Ok(answer) => {
                 let value = serde_json::to_value(&answer).unwrap_or_default();
                 trace_answer(global, &value);
@@ -249,35 +336,39 @@ where
                 Ok(Outcome::SUCCESS)
             }
             Err(error) => Err(error.into()),
-        },
-        Selected::Many(list, _) => {
-            let plan = plan(global, invites);
-            let act = |id: LosantId| {
-                let sent = act(id.clone());
-                let done = &done;
-                let already_gone = &already_gone;
-                async move {
-                    match sent.await {
-                        Ok(answer) => {
-                            let text = done(&id, &answer);
-                            let value = serde_json::to_value(&answer).unwrap_or_default();
-                            trace_answer(global, &value);
-                            Done::Ok(value, text)
-                        }
-                        Err(error) if already_gone(&error) => Done::AlreadyGone(error),
-                        Err(error) => Done::Failed(error),
-                    }
-                }
-            };
-            Ok(bulk::run(list, plan, act).await)
-        }
+        };
     }
+    let ids = selected.ids();
+    let (items, notes, nothing) = selected.into_run();
+    let act = |index: usize| {
+        let id = ids[index].clone();
+        let sent = act(id.clone());
+        let done = &done;
+        let already_gone = &already_gone;
+        async move {
+            match sent.await {
+                Ok(answer) => {
+                    let text = done(&id, &answer);
+                    let value = serde_json::to_value(&answer).unwrap_or_default();
+                    trace_answer(global, &value);
+                    let mut fields = serde_json::Map::new();
+                    fields.insert("answer".into(), value);
+                    Done::Ok(fields, text)
+                }
+                Err(error) if already_gone(&error) => Done::AlreadyGone(error),
+                Err(error) => Done::Failed(error),
+            }
+        }
+    };
+    let ran = bulk::run(items, notes, plan(global, invites, nothing), act).await;
+    Ok(ran.outcome())
 }
 
-async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
+async fn get_invites(global: &Global, mut get: Get) -> Result<Outcome, Failure> {
     ids_output_refused(global)?;
-    let selected = selected(&get.invites)?;
+    get.invites.select.role = get.role;
     let client = client(global)?;
+    let selected = selected(global, &client, &get.org, &get.invites).await?;
     let request = |id: LosantId| {
         let request = client
             .instance_org_invite_get()
@@ -291,7 +382,7 @@ async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
     if get.invites.dry_run {
         return dry_run(
             global,
-            ids(&selected).into_iter().map(|id| request(id).prepare()),
+            selected.ids().into_iter().map(|id| request(id).prepare()),
         )
         .await;
     }
@@ -311,10 +402,11 @@ async fn get_invites(global: &Global, get: Get) -> Result<Outcome, Failure> {
     .await
 }
 
-async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Failure> {
+async fn delete_invites(global: &Global, mut delete: Delete) -> Result<Outcome, Failure> {
     ids_output_refused(global)?;
-    let selected = selected(&delete.invites)?;
+    delete.invites.select.role = delete.role;
     let client = client(global)?;
+    let selected = selected(global, &client, &delete.org, &delete.invites).await?;
     let request = |id: LosantId| {
         let request = client
             .instance_org_invite_delete()
@@ -328,21 +420,11 @@ async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Fail
     if delete.invites.dry_run {
         return dry_run(
             global,
-            ids(&selected).into_iter().map(|id| request(id).prepare()),
+            selected.ids().into_iter().map(|id| request(id).prepare()),
         )
         .await;
     }
-    if let Selected::Many(list, from_stdin) = &selected
-        && !delete.yes
-        && !list.ids.is_empty()
-        && !from_stdin
-        && !confirmed(&format!(
-            "delete {} invites of organization {}?",
-            list.ids.len(),
-            delete.org.org_id
-        ))
-    {
-        say("cancelled: nothing was deleted");
+    if !selected.agreed("delete", "deleted", &delete.org, delete.yes) {
         return Ok(Outcome::SUCCESS);
     }
     let send = |id: LosantId| {
@@ -364,7 +446,7 @@ async fn delete_invites(global: &Global, delete: Delete) -> Result<Outcome, Fail
 
 /// On a terminal, asks `question` on stderr and reads the answer; anything but yes is no.
 /// Without a terminal nobody can answer, and nothing is asked.
-fn confirmed(question: &str) -> bool {
+pub(crate) fn confirmed(question: &str) -> bool {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return true;
     }
@@ -379,8 +461,9 @@ fn confirmed(question: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
-async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Failure> {
+async fn resend_invites(global: &Global, mut resend: Resend) -> Result<Outcome, Failure> {
     ids_output_refused(global)?;
+    resend.invites.select.role = resend.current_role;
     let role_info = match &resend.role_info {
         Some(path) => read_role_info(path)?,
         // A flag not given sends no list; an empty list can be sent from a --role-info file.
@@ -394,8 +477,8 @@ async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Fail
                 .map(Into::into),
         },
     };
-    let selected = selected(&resend.invites)?;
     let client = client(global)?;
+    let selected = selected(global, &client, &resend.org, &resend.invites).await?;
     let request = |id: LosantId| {
         let request = client
             .instance_org_invite_resend_invite()
@@ -410,9 +493,12 @@ async fn resend_invites(global: &Global, resend: Resend) -> Result<Outcome, Fail
     if resend.invites.dry_run {
         return dry_run(
             global,
-            ids(&selected).into_iter().map(|id| request(id).prepare()),
+            selected.ids().into_iter().map(|id| request(id).prepare()),
         )
         .await;
+    }
+    if !selected.agreed("resend", "resent", &resend.org, resend.yes) {
+        return Ok(Outcome::SUCCESS);
     }
     let send = |id: LosantId| {
         let request = request(id);

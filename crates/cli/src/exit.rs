@@ -22,9 +22,9 @@ pub struct Outcome(pub u8);
 impl Outcome {
     pub const SUCCESS: Outcome = Outcome(0);
 
-    /// A bulk run's code: an API error anywhere makes it 1, else a transport failure makes it 3.
-    pub fn of_failures(failures: &[&Error]) -> Outcome {
-        let codes: Vec<u8> = failures.iter().map(|e| code(e)).collect();
+    /// A bulk run's code from the codes of its failures: an API error anywhere makes it 1,
+    /// else a transport failure makes it 3, else an item refused as invalid makes it 2.
+    pub fn of_failures(codes: &[u8]) -> Outcome {
         if codes.contains(&API_ERROR) {
             Outcome(API_ERROR)
         } else if codes.contains(&TRANSPORT) {

@@ -8,6 +8,9 @@ mod exit;
 mod invite;
 mod list;
 mod output;
+mod renew;
+mod roster;
+mod select;
 mod verbose;
 
 use std::process::ExitCode;
