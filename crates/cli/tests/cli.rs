@@ -6,126 +6,10 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Output, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
-use losant_invites_mock::{Action, Fault, MockServer, demo};
+
+use losant_invites_mock::{Action, Fault, demo};
 use serde_json::{Value, json};
-
-const TOKEN: &str = "cli-test-token-0123456789";
-const INVITES: [&str; 3] = [
-    "575ec8687ae143cd83dc4a94",
-    "575ec8687ae143cd83dc4a98",
-    "575ec8687ae143cd83dc4a99",
-];
-const ORG: [&str; 4] = ["--instance-id", demo::INSTANCE_ID, "--org-id", demo::ORG_ID];
-
-/// A fake Losant running on its own thread while the test waits on the CLI process. The
-/// server is declared first so it stops before its runtime does.
-struct Fake {
-    server: MockServer,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Fake {
-    /// Three invites with fixed dates, so printed answers are the same on every run.
-    fn start() -> Fake {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut builder = MockServer::builder()
-            .token(TOKEN, ["all.Instance"])
-            .token("reader", ["all.Instance.read"]);
-        for (i, id) in INVITES.iter().enumerate() {
-            builder = builder.invite(
-                demo::INSTANCE_ID,
-                demo::ORG_ID,
-                json!({
-                    "id": id,
-                    "email": format!("user{i}@example.com"),
-                    "role": "edit",
-                    "applicationRoles": [{"resourceId": "575ec8687ae143cd83dc4a90", "role": "view"}],
-                    "inviteDate": "2020-01-01T00:00:00.000Z",
-                    "ttl": 10_000_000_000_000_u64,
-                }),
-            );
-        }
-        let server = runtime.block_on(builder.start()).unwrap();
-        Fake { server, runtime }
-    }
-
-    /// The demo organization: a dozen and more invites, pending and expired, every role.
-    fn demo() -> Fake {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let builder = MockServer::builder()
-            .seed(losant_invites_mock::Seed::demo())
-            .token(TOKEN, ["all.Instance"]);
-        let server = runtime.block_on(builder.start()).unwrap();
-        Fake { server, runtime }
-    }
-
-    fn cli(&self) -> Command {
-        let mut command = Command::cargo_bin("losant-invites").unwrap();
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("LOSANT_API_URL", self.server.url())
-            .env("LOSANT_API_TOKEN", TOKEN);
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cli().args(args).output().unwrap()
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .cli()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // A command that refuses its arguments exits without reading its input: a closed
-        // pipe here is no failure of the test.
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-        child.wait_with_output().unwrap()
-    }
-
-    fn sent(&self) -> usize {
-        self.server.requests().len()
-    }
-
-    fn exists(&self, invite: &str) -> bool {
-        self.server
-            .invite(demo::INSTANCE_ID, demo::ORG_ID, invite)
-            .is_some()
-    }
-}
-
-fn args<'a>(command: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec![command];
-    all.extend(ORG);
-    all.extend(rest);
-    all
-}
-
-fn stdout_json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited")
-}
+use support::{Fake, INVITES, ORG, TOKEN, args, code, ndjson, seeded_invites, stderr, stdout_json};
 
 #[test]
 fn get_prints_stable_json_when_piped() {
@@ -631,30 +515,6 @@ fn the_mock_command_serves_the_demo_end_to_end() {
     assert_eq!(stdout_json(&output)["id"], demo::INVITE_ID);
 }
 
-/// A list of `n` invites the fake holds, as IDs one a line.
-fn seeded_invites(fake: &Fake, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            let id = format!("6a5ec8687ae143cd83dc{i:04x}");
-            fake.server
-                .insert_invite(
-                    demo::INSTANCE_ID,
-                    demo::ORG_ID,
-                    json!({"id": id, "email": format!("bulk{i}@example.com"), "role": "view"}),
-                )
-                .unwrap();
-            id
-        })
-        .collect()
-}
-
-fn ndjson(output: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
-
 #[test]
 fn global_options_work_before_the_command_and_v_prints_each_attempt() {
     let fake = Fake::start();
@@ -718,12 +578,24 @@ fn the_instance_and_org_come_from_the_environment_too() {
 fn a_closed_stdout_ends_every_command_quietly_with_141() {
     let fake = Fake::start();
     let list: String = seeded_invites(&fake, 200).join("\n");
+    let roster: String = std::iter::once("email,role".to_owned())
+        .chain((0..200).map(|i| format!("roster{i}@example.com,view")))
+        .collect::<Vec<_>>()
+        .join("\n");
     let commands: Vec<(Vec<&str>, Option<&str>)> = vec![
         (args("get", &["--invite-id", INVITES[0]]), None),
         (vec!["completions", "zsh"], None),
         (
             args("get", &["--invite-ids-from", "-", "--output", "ndjson"]),
             Some(list.as_str()),
+        ),
+        (
+            args("get", &["--email", "bulk*", "--output", "ndjson"]),
+            None,
+        ),
+        (
+            args("invite", &["--from", "-", "--output", "ndjson"]),
+            Some(roster.as_str()),
         ),
     ];
     for (arguments, stdin) in commands {

@@ -227,6 +227,24 @@ fn zsh_completes_options_values_and_files_only_where_a_file_is_wanted() {
     );
 }
 
+/// The JSON documents printed one after another, between lines that are not JSON.
+fn json_documents(text: &str) -> Vec<serde_json::Value> {
+    let mut documents = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['{', '[']) {
+        let mut stream =
+            serde_json::Deserializer::from_str(&rest[start..]).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(document)) => {
+                documents.push(document);
+                rest = &rest[start + stream.byte_offset()..];
+            }
+            _ => rest = &rest[start + 1..],
+        }
+    }
+    documents
+}
+
 #[test]
 fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
     let walkthrough = readme_block("<!-- walkthrough:");
@@ -248,9 +266,51 @@ fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
             stdout.contains(r#""email": "new.member@example.com""#),
             "{shell}: the invite printed the new invite: {stdout}"
         );
+        let documents = json_documents(&stdout);
+        let summaries: Vec<&serde_json::Value> = documents
+            .iter()
+            .filter_map(|document| document.get("summary"))
+            .collect();
+        assert_eq!(
+            summaries.len(),
+            4,
+            "{shell}: four housekeeping runs: {stdout}"
+        );
         assert!(
-            stdout.contains(r#""succeeded": "#) && stdout.contains(r#""failed": 0"#),
-            "{shell}: the expired invites were deleted: {stdout}"
+            summaries.iter().all(|summary| summary["failed"] == 0),
+            "{shell}: nothing failed: {stdout}"
+        );
+        assert!(
+            summaries[0]["succeeded"].as_u64() > Some(0),
+            "{shell}: stale invites were deleted: {stdout}"
+        );
+        let renewed = &documents
+            .iter()
+            .find(|document| document["results"][0].get("before").is_some())
+            .unwrap_or_else(|| panic!("{shell}: a renew run: {stdout}"))["results"];
+        assert!(
+            renewed
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|item| item["answer"]["hasExpired"] == false),
+            "{shell}: the expired invites were renewed: {stdout}"
+        );
+        assert_eq!(
+            (
+                summaries[2]["succeeded"].as_u64(),
+                summaries[2]["skipped"].as_u64()
+            ),
+            (Some(1), Some(1)),
+            "{shell}: the roster invited ana and skipped ada: {stdout}"
+        );
+        assert_eq!(
+            (
+                summaries[3]["succeeded"].as_u64(),
+                summaries[3]["skipped"].as_u64()
+            ),
+            (Some(0), Some(2)),
+            "{shell}: the roster again invited nobody: {stdout}"
         );
         assert!(
             !stderr.contains("error"),
