@@ -169,11 +169,8 @@ pub struct Get {
     pub org: Org,
     #[command(flatten)]
     pub invites: Invites,
-
-    /// Only invites of this organization role.
-    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
-          conflicts_with_all = ["invite_id", "invite_ids_from"])]
-    pub role: Option<types::OrgRole>,
+    #[command(flatten)]
+    pub by_role: ByRole,
 }
 
 #[derive(Debug, Args)]
@@ -184,11 +181,8 @@ pub struct Delete {
     pub org: Org,
     #[command(flatten)]
     pub invites: Invites,
-
-    /// Only invites of this organization role.
-    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
-          conflicts_with_all = ["invite_id", "invite_ids_from"])]
-    pub role: Option<types::OrgRole>,
+    #[command(flatten)]
+    pub by_role: ByRole,
 
     /// Count an invite that is already gone (404), or whose delete may have taken effect
     /// although its answer was lost, as deleted. Re-running a half-done cleanup then
@@ -209,11 +203,8 @@ pub struct Renew {
     pub org: Org,
     #[command(flatten)]
     pub invites: Invites,
-
-    /// Only invites of this organization role.
-    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
-          conflicts_with_all = ["invite_id", "invite_ids_from"])]
-    pub role: Option<types::OrgRole>,
+    #[command(flatten)]
+    pub by_role: ByRole,
 
     /// Do not ask for confirmation before renewing several invites on a terminal.
     #[arg(long, short = 'y')]
@@ -278,6 +269,16 @@ pub struct List {
     /// `inviteDate:desc`. Without --sort, Losant's order (inviteDate, newest first).
     #[arg(long, value_name = "FIELD[:asc|desc]", value_parser = parse_sort)]
     pub sort: Option<Sort>,
+}
+
+/// The role selector of the commands whose `--role` selects (resend's sends a role, and its
+/// selector is `--current-role`).
+#[derive(Debug, Args)]
+pub struct ByRole {
+    /// Only invites of this organization role.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          conflicts_with_all = ["invite_id", "invite_ids_from"])]
+    pub role: Option<types::OrgRole>,
 }
 
 /// Invites chosen by what they are: the list's selectors, combinable. The organization role

@@ -366,7 +366,7 @@ where
 
 async fn get_invites(global: &Global, mut get: Get) -> Result<Outcome, Failure> {
     ids_output_refused(global)?;
-    get.invites.select.role = get.role;
+    get.invites.select.role = get.by_role.role;
     let client = client(global)?;
     let selected = selected(global, &client, &get.org, &get.invites).await?;
     let request = |id: LosantId| {
@@ -404,7 +404,7 @@ async fn get_invites(global: &Global, mut get: Get) -> Result<Outcome, Failure> 
 
 async fn delete_invites(global: &Global, mut delete: Delete) -> Result<Outcome, Failure> {
     ids_output_refused(global)?;
-    delete.invites.select.role = delete.role;
+    delete.invites.select.role = delete.by_role.role;
     let client = client(global)?;
     let selected = selected(global, &client, &delete.org, &delete.invites).await?;
     let request = |id: LosantId| {

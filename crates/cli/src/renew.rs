@@ -18,7 +18,7 @@ use crate::output::{invite_text, print_line, say, to_json, to_json_line};
 use crate::select;
 
 pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> {
-    renew.invites.select.role = renew.role;
+    renew.invites.select.role = renew.by_role.role;
     let client = client(global)?;
     let selected = selected(global, &client, &renew.org, &renew.invites).await?;
     let org = &renew.org;

@@ -816,25 +816,7 @@ fn a_bulk_delete_on_a_terminal_asks_first() {
         demo::ORG_ID,
         list.display()
     );
-    // `script` runs the command on a pseudo-terminal, fed by our stdin.
-    let on_terminal = |answer: &str| {
-        let mut script = Command::new("script");
-        script
-            .args(["-qec", &command, "/dev/null"])
-            .env("LOSANT_API_URL", fake.server.url())
-            .env("LOSANT_API_TOKEN", TOKEN)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut running = script.spawn().unwrap();
-        running
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(answer.as_bytes())
-            .unwrap();
-        running.wait_with_output().unwrap()
-    };
+    let on_terminal = |answer: &str| support::on_terminal(&fake, &command, answer);
     let declined = on_terminal("n\n");
     let shown = String::from_utf8_lossy(&declined.stdout).into_owned();
     assert!(

@@ -5,7 +5,6 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::process::Stdio;
 
 use losant_invites_mock::{Action, Fault, demo};
@@ -542,24 +541,7 @@ fn housekeeping_on_a_terminal_asks_first() {
         demo::INSTANCE_ID,
         demo::ORG_ID,
     );
-    let on_terminal = |answer: &str| {
-        let mut script = std::process::Command::new("script");
-        script
-            .args(["-qec", &command, "/dev/null"])
-            .env("LOSANT_API_URL", fake.server.url())
-            .env("LOSANT_API_TOKEN", support::TOKEN)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut running = script.spawn().unwrap();
-        running
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(answer.as_bytes())
-            .unwrap();
-        running.wait_with_output().unwrap()
-    };
+    let on_terminal = |answer: &str| support::on_terminal(&fake, &command, answer);
     let declined = on_terminal("n\n");
     let shown = String::from_utf8_lossy(&declined.stdout).into_owned();
     assert!(

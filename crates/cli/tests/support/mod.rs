@@ -174,3 +174,24 @@ pub fn ndjson(output: &Output) -> Vec<Value> {
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
         .collect()
 }
+
+/// Runs `command` (a shell command line) on a pseudo-terminal through `script`, as a person at
+/// a terminal would, against `fake`; `answer` is what they type.
+pub fn on_terminal(fake: &Fake, command: &str, answer: &str) -> Output {
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", command, "/dev/null"])
+        .env("LOSANT_API_URL", fake.server.url())
+        .env("LOSANT_API_TOKEN", TOKEN)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut running = script.spawn().unwrap();
+    running
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    running.wait_with_output().unwrap()
+}
