@@ -430,8 +430,8 @@ pub struct Invites {
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
-    /// Print what would be sent, and send nothing (selectors still list the organization's
-    /// invites, to show the plan).
+    /// Print what would be sent, and change nothing: selectors still list the organization's
+    /// invites to show the plan, and `renew` reads each invite given by ID for its roles.
     #[arg(long)]
     pub dry_run: bool,
 }
