@@ -12,7 +12,7 @@ use crate::args::{Global, Invite, Org, Output, Select};
 use crate::bulk::{self, Done, Item, Note, NoteKind, Plan};
 use crate::commands::{client, confirmed, dry_run, in_domain, output, trace_answer};
 use crate::exit::{Failure, Outcome};
-use crate::output::{invite_text, print_line, say, to_json, to_json_line};
+use crate::output::{self, invite_text, print_line, say, to_json, to_json_line};
 use crate::roster::{self, Row};
 use crate::select;
 
@@ -136,12 +136,7 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
             }
         })
         .collect();
-    let summary = format!(
-        "{} of {} on the roster to invite, {} skipped (a pending invite already)",
-        to_invite.len(),
-        to_invite.len() + have.len(),
-        have.len()
-    );
+    let summary = roster_plan(&to_invite, have.len());
     if invite.dry_run {
         match output(global) {
             Output::Text => print_line(&summary),
@@ -171,7 +166,7 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
         output: output(global),
         concurrency: invite.concurrency.into(),
         grace: global.timeout,
-        nothing: "everyone on the roster has a pending invite".to_owned(),
+        nothing: "the roster names nobody".to_owned(),
     };
     let act = |index: usize| {
         let row = &to_invite[index];
@@ -236,6 +231,43 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
         }
     }
     Ok(ran.outcome())
+}
+
+/// The plan of a roster run: how many are invited and skipped, and who is invited, with what.
+fn roster_plan(to_invite: &[Row], skipped: usize) -> String {
+    let mut plan = format!(
+        "{} of {} on the roster to invite, {skipped} skipped (a pending invite already)",
+        to_invite.len(),
+        to_invite.len() + skipped,
+    );
+    if to_invite.is_empty() {
+        return plan;
+    }
+    let grants = |grants: &Option<types::ResourceRoleGrants>| match grants {
+        None => "-".to_owned(),
+        Some(grants) if grants.is_empty() => "none".to_owned(),
+        Some(grants) => grants
+            .iter()
+            .map(|grant| format!("{}={}", grant.resource_id, grant.role))
+            .collect::<Vec<_>>()
+            .join(";"),
+    };
+    let rows = to_invite.iter().map(|row| {
+        [
+            row.line.to_string(),
+            row.email().to_owned(),
+            row.invite.role.to_string(),
+            grants(&row.invite.application_roles),
+            grants(&row.invite.dashboard_roles),
+        ]
+    });
+    let table = output::table(
+        ["LINE", "EMAIL", "ROLE", "APPLICATIONS", "DASHBOARDS"],
+        rows,
+    );
+    plan.push_str(":\n");
+    plan.push_str(table.trim_end());
+    plan
 }
 
 fn to_value<T: serde::Serialize>(value: &T) -> Value {

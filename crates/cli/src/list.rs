@@ -16,7 +16,7 @@ pub async fn run(global: &Global, mut list: List) -> Result<Outcome, Failure> {
     let selection = fetch(global, &client, &list.org, &list.select, list.sort.as_ref()).await?;
     let mut collection = selection.collection;
     // The collection as Losant sent it, but for the invites the local selectors dropped.
-    if collection.items.is_some() {
+    if selection.had_items {
         collection.items = Some(selection.chosen.into());
     }
     let items: &[types::OrgInvite] = collection.items.as_deref().map_or(&[], Vec::as_slice);

@@ -4,6 +4,7 @@
 use std::fmt::Display;
 use std::io::Write;
 
+use comfy_table::{ContentArrangement, Table, presets};
 use losant_invites_client::{Error, ErrorKind, types};
 use serde_json::{Value, json};
 
@@ -28,6 +29,29 @@ pub fn print_bytes(bytes: &[u8]) {
 /// Prints `text` and a newline on stderr; nobody reading it is no reason to stop.
 pub fn say(text: impl Display) {
     let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+/// A table for people: columns of `header` and `rows`, aligned, without borders; each line
+/// ends with a newline.
+pub fn table<const N: usize>(
+    header: [&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    for row in rows {
+        table.add_row(row);
+    }
+    // The preset pads every cell: the lines lose the outer padding, not the columns.
+    let mut text = String::new();
+    for line in table.lines() {
+        text.push_str(line.strip_prefix(' ').unwrap_or(&line).trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 /// The invite for a person: one field a line.

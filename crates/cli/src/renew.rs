@@ -94,13 +94,7 @@ pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> 
         match select::fetch(global, &client, org, &Select::default(), None).await {
             Ok(now) => {
                 let before = before.borrow();
-                let listed: Vec<&types::OrgInvite> = now
-                    .collection
-                    .items
-                    .as_deref()
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
-                    .collect();
+                let listed = &now.chosen;
                 ran.recheck(|index| {
                     let old = before[index].as_ref()?;
                     let old_id = old.id.as_ref()?;

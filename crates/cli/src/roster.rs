@@ -31,6 +31,8 @@ const COLUMNS: [&str; 4] = ["email", "role", "applicationRoles", "dashboardRoles
 /// Reads a roster, CSV or JSON lines (told apart by the first character that is not
 /// blank), checking every row; `source` names it in messages.
 pub fn parse(text: &str, source: &str) -> Result<Vec<Row>, Failure> {
+    // A spreadsheet's CSV export may begin with a byte order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let json_lines = text.trim_start().starts_with('{');
     let read = if json_lines {
         parse_json_lines(text)
@@ -320,6 +322,13 @@ mod tests {
             "{}",
             repeated.message
         );
+    }
+
+    #[test]
+    fn a_spreadsheet_s_export_reads_as_written() {
+        let rows = parse("\u{feff}Email,Role\r\nana@example.com,view\r\n", "r").unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].line, rows[0].email()), (2, "ana@example.com"));
     }
 
     #[test]

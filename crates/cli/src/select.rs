@@ -3,16 +3,19 @@
 //! cannot, shown as a plan before anything is done with the invites.
 
 use chrono::{DateTime, Utc};
-use comfy_table::{ContentArrangement, Table, presets};
 use losant_invites_client::{Client, types};
 
 use crate::args::{Global, Org, Select, Sort};
 use crate::commands::{in_domain, trace_answer};
 use crate::exit::Failure;
+use crate::output;
 
 /// The organization's invites as Losant listed them, and those the selectors keep.
 pub struct Selection {
+    /// Losant's answer, its items taken out into `chosen`.
     pub collection: types::OrgInviteCollection,
+    /// Whether Losant's answer held a list of items (an empty one included).
+    pub had_items: bool,
     pub chosen: Vec<types::OrgInvite>,
     /// When the list was read: expiry and age are judged at this moment.
     pub now: DateTime<Utc>,
@@ -114,7 +117,7 @@ pub async fn fetch(
     let request = in_domain(global, request, |request, domain| {
         request.losantdomain(domain)
     });
-    let collection = request.send().await?.into_inner();
+    let mut collection = request.send().await?.into_inner();
     if global.verbose >= 2 {
         trace_answer(
             global,
@@ -122,16 +125,17 @@ pub async fn fetch(
         );
     }
     let now = Utc::now();
-    let chosen = collection
-        .items
-        .as_deref()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
+    let items = collection.items.take();
+    let had_items = items.is_some();
+    let chosen = items
+        .map(Vec::from)
+        .unwrap_or_default()
+        .into_iter()
         .filter(|invite| select.keeps(role_filtered, invite, now))
-        .cloned()
         .collect();
     Ok(Selection {
         collection,
+        had_items,
         chosen,
         now,
     })
@@ -166,17 +170,12 @@ pub fn table(items: &[types::OrgInvite], now: DateTime<Utc>) -> String {
             |d| d.format("%Y-%m-%d %H:%M").to_string(),
         )
     };
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(["ID", "EMAIL", "ROLE", "INVITED", "EXPIRES"]);
-    for invite in items {
+    let rows = items.iter().map(|invite| {
         let expires = match invite.has_expired_at(now) {
             Some(true) => format!("expired {}", when(invite.expires_at())),
             _ => when(invite.expires_at()),
         };
-        table.add_row([
+        [
             invite
                 .id
                 .as_ref()
@@ -192,13 +191,7 @@ pub fn table(items: &[types::OrgInvite], now: DateTime<Utc>) -> String {
                 .map_or_else(|| "-".to_owned(), ToString::to_string),
             when(invite.invite_date.as_ref().map(|d| d.to_utc())),
             expires,
-        ]);
-    }
-    // The preset pads every cell: the lines lose the outer padding, not the columns.
-    let mut text = String::new();
-    for line in table.lines() {
-        text.push_str(line.strip_prefix(' ').unwrap_or(&line).trim_end());
-        text.push('\n');
-    }
-    text
+        ]
+    });
+    output::table(["ID", "EMAIL", "ROLE", "INVITED", "EXPIRES"], rows)
 }
