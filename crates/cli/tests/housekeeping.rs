@@ -200,6 +200,37 @@ fn selectors_combine_and_refuse_to_mix_with_ids() {
         String::from_utf8_lossy(&none.stdout)
     );
 
+    // resend's --role is the role sent; --current-role selects.
+    let none_role: HashSet<String> = all_invites(&fake)
+        .iter()
+        .filter(|invite| invite["role"] == "none")
+        .map(|invite| invite["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!none_role.is_empty());
+    fake.server.clear_requests();
+    let resent = fake.run(&args(
+        "resend",
+        &[
+            "--current-role",
+            "none",
+            "--role",
+            "view",
+            "--output",
+            "ndjson",
+        ],
+    ));
+    assert_eq!(code(&resent), 0, "{}", stderr(&resent));
+    let posts = requests(&fake, "POST");
+    assert_eq!(posts.len(), none_role.len());
+    for post in &posts {
+        assert!(
+            none_role.contains(post.path.split('/').nth(6).unwrap()),
+            "{}",
+            post.path
+        );
+        assert_eq!(post.body.as_deref(), Some(r#"{"role":"view"}"#));
+    }
+
     let sent = fake.sent();
     for wrong in [
         args("delete", &["--invite-id", demo::INVITE_ID, "--expired"]),
@@ -352,6 +383,37 @@ fn a_bad_roster_is_refused_whole_with_each_line_named() {
     );
     assert!(message.contains("nothing was sent"), "{message}");
     assert_eq!(fake.sent(), sent);
+}
+
+#[test]
+fn a_roster_dry_run_lists_and_shows_the_creates_it_would_send() {
+    let fake = Fake::demo();
+    let output = fake.run_with_stdin(
+        &args("invite", &["--from", "-", "--dry-run", "--output", "json"]),
+        "email,role\nana@example.com,view\nada@example.com,admin\n",
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let document = stdout_json(&output);
+    let requests_shown = document["requests"].as_array().unwrap();
+    assert_eq!(
+        requests_shown.len(),
+        1,
+        "ada has a pending invite: {document}"
+    );
+    assert_eq!(requests_shown[0]["method"], "POST");
+    assert_eq!(requests_shown[0]["body"]["email"], "ana@example.com");
+    assert!(
+        stderr(&output).contains("1 of 2 on the roster to invite, 1 skipped"),
+        "{}",
+        stderr(&output)
+    );
+    let methods: Vec<String> = fake
+        .server
+        .requests()
+        .iter()
+        .map(|request| request.method.clone())
+        .collect();
+    assert_eq!(methods, ["GET"], "only the list was sent");
 }
 
 #[test]
