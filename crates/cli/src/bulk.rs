@@ -197,6 +197,16 @@ pub enum Done {
     Unsure(Error),
 }
 
+/// What a fresh look at the organization shows of an item whose outcome was unknown.
+pub enum Seen {
+    /// It took effect: what its JSON item says and what a person reads.
+    Done(Map<String, Value>, String),
+    /// It did not take effect, as what was seen shows.
+    NotDone(String),
+    /// What was seen does not tell.
+    Unclear(String),
+}
+
 /// How a bulk run reports and how long it lets requests in flight finish when interrupted.
 pub struct Plan {
     pub output: Output,
@@ -296,29 +306,27 @@ impl Ran {
             .collect()
     }
 
-    /// Settles the unsure items by a fresh look at the organization: `found` gives, for an
-    /// item that took effect, what its JSON item says and what a person reads. One held back
-    /// and not found is reported failed, saying so; one unanswered and not found stays
-    /// unanswered.
-    pub fn recheck(&mut self, found: impl Fn(usize) -> Option<(Map<String, Value>, String)>) {
+    /// Settles the unsure items by a fresh look at the organization, which `look` reads for
+    /// each. One held back and found not done is reported failed, saying what was seen; one
+    /// unanswered and not found done stays unanswered.
+    pub fn recheck(&mut self, look: impl Fn(usize) -> Seen) {
         for index in self.unsure() {
-            match found(index) {
-                Some((fields, text)) => {
-                    self.report.held[index] = None;
+            match (look(index), self.report.held[index].take()) {
+                (Seen::Done(fields, text), _) => {
                     self.report.confirmed += 1;
                     self.report
                         .finished(index, &self.items[index], Done::Ok(fields, text));
                 }
-                None => {
-                    if let Some(error) = self.report.held[index].take() {
-                        self.report.failed(
-                            index,
-                            &self.items[index],
-                            error,
-                            Some("not found when listed again"),
-                        );
-                    }
+                (Seen::NotDone(seen), Some(error)) => {
+                    self.report
+                        .failed(index, &self.items[index], error, Some((seen, false)));
                 }
+                (Seen::Unclear(seen), Some(error)) => {
+                    self.report
+                        .failed(index, &self.items[index], error, Some((seen, true)));
+                }
+                // Sent and unanswered when an interrupted run stopped: it stays so.
+                (_, None) => {}
             }
         }
     }
@@ -486,15 +494,25 @@ impl Report {
         }
     }
 
-    fn failed(&mut self, index: usize, item: &Item, error: Error, listed_again: Option<&str>) {
+    /// Reports `item` failed with `error`; `listed_again` says what a fresh look at the
+    /// organization saw, and whether the action may still have taken effect after it.
+    fn failed(
+        &mut self,
+        index: usize,
+        item: &Item,
+        error: Error,
+        listed_again: Option<(String, bool)>,
+    ) {
         self.finished[index] = true;
         let mut more = Map::new();
-        more.insert("error".into(), error_json(&error));
+        let mut error_fields = error_json(&error);
         let mut text = format!("FAIL  {} {error}", item.label);
-        if let Some(found) = listed_again {
-            more.insert("listedAgain".into(), json!(found));
-            text.push_str(&format!(" ({found})"));
+        if let Some((seen, may_have_taken_effect)) = listed_again {
+            error_fields["mayHaveTakenEffect"] = json!(may_have_taken_effect);
+            text.push_str(&format!(" (listed again: {seen})"));
+            more.insert("listedAgain".into(), json!(seen));
         }
+        more.insert("error".into(), error_fields);
         let value = Self::item(item, false, more);
         self.failures.push(code(&error));
         self.emit(item.order(index), value, text);

@@ -9,7 +9,7 @@ use losant_invites_client::{Client, types};
 use serde_json::{Map, Value, json};
 
 use crate::args::{Global, Invite, Org, Output, Select};
-use crate::bulk::{self, Done, Item, Note, NoteKind, Plan};
+use crate::bulk::{self, Done, Item, Note, NoteKind, Plan, Seen};
 use crate::commands::{client, confirmed, dry_run, in_domain, output, trace_answer};
 use crate::exit::{Failure, Outcome};
 use crate::output::{self, invite_text, print_line, say, to_json, to_json_line};
@@ -207,7 +207,9 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
         match pending_by_email(global, &client, org).await {
             Ok(now) => ran.recheck(|index| {
                 let row = &to_invite[index];
-                let found = now.get(&row.email().to_lowercase())?;
+                let Some(found) = now.get(&row.email().to_lowercase()) else {
+                    return Seen::NotDone("no pending invite for this email".to_owned());
+                };
                 let id = found
                     .id
                     .as_ref()
@@ -215,13 +217,13 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
                 let mut fields = Map::new();
                 fields.insert("answer".into(), to_value(found));
                 fields.insert("confirmedByListing".into(), json!(true));
-                Some((
+                Seen::Done(
                     fields,
                     format!(
                         "{} invited: {id} (its answer was lost; listed again)",
                         row.email()
                     ),
-                ))
+                )
             }),
             Err(failure) => say(format!(
                 "losant-invites: could not list the invites again to settle {} invites whose answers were lost: {}",

@@ -11,7 +11,7 @@ use losant_invites_client::{Client, Error, LosantId, types};
 use serde_json::{Map, json};
 
 use crate::args::{Global, Org, Output, Renew, Select};
-use crate::bulk::{self, Done};
+use crate::bulk::{self, Done, Seen};
 use crate::commands::{Selected, client, dry_run, in_domain, output, plan, selected, trace_answer};
 use crate::exit::{Failure, Outcome};
 use crate::output::{invite_text, print_line, say, to_json, to_json_line};
@@ -96,15 +96,20 @@ pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> 
                 let before = before.borrow();
                 let listed = &now.chosen;
                 ran.recheck(|index| {
-                    let old = before[index].as_ref()?;
-                    let old_id = old.id.as_ref()?;
-                    let email = old.email.as_deref()?.to_lowercase();
+                    let Some(old) = before[index].as_ref() else {
+                        return Seen::Unclear("the invite was never read".to_owned());
+                    };
+                    let (Some(old_id), Some(email)) = (old.id.as_ref(), old.email.as_deref())
+                    else {
+                        return Seen::Unclear("the invite has no ID or email".to_owned());
+                    };
                     if listed
                         .iter()
                         .any(|invite| invite.id.as_ref() == Some(old_id))
                     {
-                        return None;
+                        return Seen::NotDone("the invite is still there, not renewed".to_owned());
                     }
+                    let email = email.to_lowercase();
                     let new = listed.iter().find(|invite| {
                         invite
                             .email
@@ -112,14 +117,20 @@ pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> 
                             .is_some_and(|e| e.to_lowercase() == email)
                             && invite.has_expired_at(now.now) != Some(true)
                             && invite.id.as_ref().is_some_and(|id| !was.contains(id))
-                    })?;
+                    });
+                    let Some(new) = new else {
+                        return Seen::Unclear(
+                            "the invite is gone, and no new pending invite for its email is there"
+                                .to_owned(),
+                        );
+                    };
                     let mut fields = before_and_answer(old, new);
                     fields.insert("confirmedByListing".into(), json!(true));
                     let text = format!(
                         "{} (its answer was lost; listed again)",
                         renewed(old_id, new)
                     );
-                    Some((fields, text))
+                    Seen::Done(fields, text)
                 });
             }
             Err(failure) => say(format!(

@@ -331,6 +331,35 @@ fn renew_resends_each_invite_once_with_the_roles_it_has() {
 }
 
 #[test]
+fn a_renewal_that_never_arrived_is_left_for_the_next_run() {
+    let fake = Fake::demo();
+    // The connection closes before the fake acts: the answer is lost, the invite unchanged.
+    fake.server.script(Action::ResendInvite, [Fault::Drop]);
+    let first = fake.run(&args("renew", &["--expired", "--output", "ndjson"]));
+    assert_eq!(code(&first), 3, "{}", stderr(&first));
+    let lines = ndjson(&first);
+    let failed: Vec<&Value> = lines.iter().filter(|item| item["ok"] == false).collect();
+    assert_eq!(failed.len(), 1, "{lines:?}");
+    assert_eq!(
+        failed[0]["listedAgain"], "the invite is still there, not renewed",
+        "{}",
+        failed[0]
+    );
+    assert_eq!(failed[0]["error"]["mayHaveTakenEffect"], false);
+    let left = failed[0]["inviteId"].as_str().unwrap().to_owned();
+    assert!(fake.exists(&left));
+
+    fake.server.clear_requests();
+    let second = fake.run(&args("renew", &["--expired", "--output", "ndjson"]));
+    assert_eq!(code(&second), 0, "{}", stderr(&second));
+    let posts: Vec<String> = requests(&fake, "POST")
+        .iter()
+        .map(|post| post.path.split('/').nth(6).unwrap().to_owned())
+        .collect();
+    assert_eq!(posts, [left], "only the invite left is renewed, once");
+}
+
+#[test]
 fn renew_by_id_reads_the_invite_then_resends_it() {
     let fake = Fake::demo();
     let output = fake.run(&args(
@@ -468,13 +497,15 @@ fn a_roster_through_faults_converges_after_one_rerun() {
     let lines = ndjson(&first);
     let failed: Vec<&Value> = lines.iter().filter(|item| item["ok"] == false).collect();
     assert_eq!(failed.len(), 2);
-    // The connection closed before acting: the run says the invite may have been made,
-    // and that listing again found none.
+    // The connection closed before acting: listing again found no invite for the email, so
+    // the run says it did not take effect; the refusal never could have.
+    for item in &failed {
+        assert_eq!(item["error"]["mayHaveTakenEffect"], false, "{item}");
+    }
     assert!(
         failed
             .iter()
-            .any(|item| item["error"]["mayHaveTakenEffect"] == true
-                && item["listedAgain"] == "not found when listed again"),
+            .any(|item| item["listedAgain"] == "no pending invite for this email"),
         "{failed:?}"
     );
     let posts = requests(&fake, "POST").len();
