@@ -245,14 +245,14 @@ fn roster_plan(to_invite: &[Row], skipped: usize) -> String {
     if to_invite.is_empty() {
         return plan;
     }
-    let grants = |grants: &Option<types::ResourceRoleGrants>| match grants {
-        None => "-".to_owned(),
-        Some(grants) if grants.is_empty() => "none".to_owned(),
-        Some(grants) => grants
-            .iter()
-            .map(|grant| format!("{}={}", grant.resource_id, grant.role))
-            .collect::<Vec<_>>()
-            .join(";"),
+    // As the roster writes them.
+    let grants = |grants: &Option<types::ResourceRoleGrants>| {
+        output::grants_text(
+            grants
+                .as_ref()
+                .map(|grants| grants.iter().map(|g| (&g.resource_id, g.role))),
+            ";",
+        )
     };
     let rows = to_invite.iter().map(|row| {
         [

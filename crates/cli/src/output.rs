@@ -54,17 +54,33 @@ pub fn table<const N: usize>(
     text
 }
 
+/// Role grants for a person: `ID=ROLE` each, joined by `separator`; `none` for an empty
+/// list, and `-` for no list at all.
+pub fn grants_text<I: Display, R: Display>(
+    grants: Option<impl Iterator<Item = (I, R)>>,
+    separator: &str,
+) -> String {
+    let Some(grants) = grants else {
+        return "-".to_owned();
+    };
+    let grants: Vec<String> = grants.map(|(id, role)| format!("{id}={role}")).collect();
+    if grants.is_empty() {
+        "none".to_owned()
+    } else {
+        grants.join(separator)
+    }
+}
+
 /// The invite for a person: one field a line.
 pub fn invite_text(invite: &types::OrgInvite) -> String {
     let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
-    let grants = |grants: &Option<types::ReportedResourceRoleGrants>| match grants {
-        None => "-".to_owned(),
-        Some(grants) if grants.is_empty() => "none".to_owned(),
-        Some(grants) => grants
-            .iter()
-            .map(|g| format!("{}={}", g.resource_id, g.role))
-            .collect::<Vec<_>>()
-            .join(", "),
+    let grants = |grants: &Option<types::ReportedResourceRoleGrants>| {
+        grants_text(
+            grants
+                .as_ref()
+                .map(|grants| grants.iter().map(|g| (&g.resource_id, &g.role))),
+            ", ",
+        )
     };
     let status = match invite.has_expired {
         Some(true) => "expired".to_owned(),
