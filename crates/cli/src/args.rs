@@ -174,6 +174,9 @@ pub struct Get {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  losant-invites delete --invite-id 575ec8687ae143cd83dc4a94
+  losant-invites delete --expired --older-than 30d --ignore-missing    revoke stale invites")]
 pub struct Delete {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -196,6 +199,9 @@ pub struct Delete {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  losant-invites renew --expired                  every expired invite, as it is
+  losant-invites renew --expired --email '*@example.com' --dry-run")]
 pub struct Renew {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -337,6 +343,9 @@ fn parse_sort(text: &str) -> Result<Sort, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  losant-invites invite --email ana@example.com --role view
+  losant-invites invite --from roster.csv      a CSV: email,role[,applicationRoles,dashboardRoles]")]
 pub struct Invite {
     #[command(flatten)]
     pub global: GlobalArgs,
