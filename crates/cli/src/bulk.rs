@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use crate::args::Output;
 use crate::exit::{Failure, INTERRUPTED, Outcome, USAGE, code};
-use crate::output::{error_json, print_line, say, to_json, to_json_line};
+use crate::output::{self, error_json, print_line, say, to_json, to_json_line};
 
 /// One ID of the list, with the line it stands on.
 #[derive(Debug, PartialEq)]
@@ -146,10 +146,7 @@ impl Item {
         fields.insert("inviteId".into(), json!(invite.id));
         fields.insert("email".into(), json!(invite.email));
         Item {
-            label: invite
-                .id
-                .as_ref()
-                .map_or_else(|| "?".to_owned(), ToString::to_string),
+            label: output::id_text(invite.id.as_ref()),
             fields,
         }
     }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::args::{Cli, Command, Delete, Get, Global, Invites, Org, Output, Resend};
 use crate::bulk::{self, Done, Item, List, Plan};
 use crate::exit::{Failure, Outcome};
-use crate::output::{invite_text, print_line, say, to_json, to_json_line};
+use crate::output::{self, invite_text, print_line, say, to_json, to_json_line};
 use crate::select;
 use crate::verbose::excerpt;
 
@@ -504,12 +504,7 @@ async fn resend_invites(global: &Global, mut resend: Resend) -> Result<Outcome, 
         let request = request(id);
         async move { request.send().await.map(|answer| answer.into_inner()) }
     };
-    let new_id = |invite: &types::OrgInvite| {
-        invite
-            .id
-            .as_ref()
-            .map_or_else(|| "?".to_owned(), ToString::to_string)
-    };
+    let new_id = |invite: &types::OrgInvite| output::id_text(invite.id.as_ref());
     act_on(
         global,
         &resend.invites,

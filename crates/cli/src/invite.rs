@@ -121,10 +121,7 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
         .iter()
         .map(|row| {
             let existing = &pending[&row.email().to_lowercase()];
-            let id = existing
-                .id
-                .as_ref()
-                .map_or_else(|| "?".to_owned(), ToString::to_string);
+            let id = output::id_text(existing.id.as_ref());
             let mut fields = Map::new();
             fields.insert("skipped".into(), json!(true));
             fields.insert("pendingInvite".into(), json!(existing.id));
@@ -153,8 +150,11 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
         && !from_stdin
         && !to_invite.is_empty()
         && !confirmed(&format!(
-            "invite {} people to organization {}?",
-            to_invite.len(),
+            "invite {} to organization {}?",
+            match to_invite.len() {
+                1 => "1 person".to_owned(),
+                n => format!("{n} people"),
+            },
             org.org_id
         ))
     {
@@ -179,10 +179,7 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
                     let mut fields = Map::new();
                     let text = match answer.created_invite(row.email()) {
                         Some(created) => {
-                            let id = created
-                                .id
-                                .as_ref()
-                                .map_or_else(|| "?".to_owned(), ToString::to_string);
+                            let id = output::id_text(created.id.as_ref());
                             fields.insert("answer".into(), to_value(&created));
                             format!("{} invited: {id}", row.email())
                         }
@@ -210,10 +207,7 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
                 let Some(found) = now.get(&row.email().to_lowercase()) else {
                     return Seen::NotDone("no pending invite for this email".to_owned());
                 };
-                let id = found
-                    .id
-                    .as_ref()
-                    .map_or_else(|| "?".to_owned(), ToString::to_string);
+                let id = output::id_text(found.id.as_ref());
                 let mut fields = Map::new();
                 fields.insert("answer".into(), to_value(found));
                 fields.insert("confirmedByListing".into(), json!(true));

@@ -5,7 +5,7 @@ use std::fmt::Display;
 use std::io::Write;
 
 use comfy_table::{ContentArrangement, Table, presets};
-use losant_invites_client::{Error, ErrorKind, types};
+use losant_invites_client::{Error, ErrorKind, LosantId, types};
 use serde_json::{Value, json};
 
 use crate::exit::BROKEN_PIPE;
@@ -52,6 +52,11 @@ pub fn table<const N: usize>(
         text.push('\n');
     }
     text
+}
+
+/// An invite's ID for a person, or `?` when Losant's answer did not give one.
+pub fn id_text(id: Option<&LosantId>) -> String {
+    id.map_or_else(|| "?".to_owned(), ToString::to_string)
 }
 
 /// Role grants for a person: `ID=ROLE` each, joined by `separator`; `none` for an empty

@@ -14,7 +14,7 @@ use crate::args::{Global, Org, Output, Renew, Select};
 use crate::bulk::{self, Done, Seen};
 use crate::commands::{Selected, client, dry_run, in_domain, output, plan, selected, trace_answer};
 use crate::exit::{Failure, Outcome};
-use crate::output::{invite_text, print_line, say, to_json, to_json_line};
+use crate::output::{self, invite_text, print_line, say, to_json, to_json_line};
 use crate::select;
 
 pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> {
@@ -193,7 +193,7 @@ fn renewed(old: &LosantId, answer: &types::OrgInvite) -> String {
     let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
     format!(
         "{old} → {} ({}, {}, expires {})",
-        or_dash(answer.id.as_ref().map(ToString::to_string)),
+        output::id_text(answer.id.as_ref()),
         or_dash(answer.email.as_deref().cloned()),
         or_dash(answer.role.as_ref().map(ToString::to_string)),
         or_dash(
