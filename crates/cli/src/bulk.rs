@@ -190,7 +190,7 @@ pub enum Done {
     /// Not sent: this item cannot be sent as it is (the reason is given).
     Refused(String),
     /// The answer was lost after the request may have taken effect: held back until a
-    /// look at the organization settles it ([`Ran::recheck`]), else reported failed.
+    /// look at the organization settles it ([`Ran::settle`]), else reported failed.
     Unsure(Error),
 }
 
@@ -216,7 +216,7 @@ pub struct Plan {
 /// Runs `act` on every item (by its index in `items`) with at most `plan.concurrency` in
 /// flight, reporting each outcome as it finishes (text lines, or one JSON object per line for
 /// `ndjson`); the notes are reported first. The summary comes from [`Ran::outcome`], after
-/// any [`Ran::recheck`].
+/// any [`Ran::settle`].
 pub async fn run<F, Fut>(items: Vec<Item>, notes: Vec<Note>, plan: Plan, act: F) -> Ran
 where
     F: Fn(usize) -> Fut,
@@ -294,7 +294,7 @@ pub struct Ran {
 impl Ran {
     /// The items whose outcome is unknown: answered in a way that says they may have taken
     /// effect, or sent and still unanswered when an interrupted run stopped waiting.
-    pub fn unsure(&self) -> Vec<usize> {
+    fn unsure(&self) -> Vec<usize> {
         (0..self.items.len())
             .filter(|&index| {
                 self.report.held[index].is_some()
@@ -303,12 +303,34 @@ impl Ran {
             .collect()
     }
 
-    /// Settles the unsure items by a fresh look at the organization, which `look` reads for
-    /// each. One held back and found not done is reported failed, saying what was seen; one
-    /// unanswered and not found done stays unanswered.
-    pub fn recheck(&mut self, look: impl Fn(usize) -> Seen) {
-        for index in self.unsure() {
-            match (look(index), self.report.held[index].take()) {
+    /// Settles the unsure items, if there are any, by one fresh look at the organization:
+    /// `list` reads it, and `look` says what it shows of each item. One held back and found
+    /// not done is reported failed, saying what was seen; one unanswered and not found done
+    /// stays unanswered. When the look fails, they all stay as they were, and that is said.
+    pub async fn settle<L, Fut>(
+        &mut self,
+        list: impl FnOnce() -> Fut,
+        look: impl Fn(&L, usize) -> Seen,
+    ) where
+        Fut: Future<Output = Result<L, Failure>>,
+    {
+        let unsure = self.unsure();
+        if unsure.is_empty() {
+            return;
+        }
+        let listed = match list().await {
+            Ok(listed) => listed,
+            Err(failure) => {
+                say(format!(
+                    "losant-invites: could not list the invites again to settle {} items whose answers were lost: {}",
+                    unsure.len(),
+                    failure.message
+                ));
+                return;
+            }
+        };
+        for index in unsure {
+            match (look(&listed, index), self.report.held[index].take()) {
                 (Seen::Done(fields, text), _) => {
                     self.report.confirmed += 1;
                     self.report

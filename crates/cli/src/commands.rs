@@ -66,6 +66,42 @@ pub(crate) fn in_domain<R>(global: &Global, request: R, set: impl FnOnce(R, Stri
     }
 }
 
+/// instanceOrgInvite.get of invite `id` of `org`.
+pub(crate) fn get_request<'a>(
+    global: &Global,
+    client: &'a Client,
+    org: &Org,
+    id: LosantId,
+) -> losant_invites_client::builder::InstanceOrgInviteGet<'a> {
+    let request = client
+        .instance_org_invite_get()
+        .instance_id(&org.instance_id)
+        .org_id(&org.org_id)
+        .invite_id(id);
+    in_domain(global, request, |request, domain| {
+        request.losantdomain(domain)
+    })
+}
+
+/// instanceOrgInvite.resendInvite of invite `id` of `org`, with `info`.
+pub(crate) fn resend_request<'a>(
+    global: &Global,
+    client: &'a Client,
+    org: &Org,
+    id: LosantId,
+    info: types::OrgRoleInfo,
+) -> losant_invites_client::builder::InstanceOrgInviteResendInvite<'a> {
+    let request = client
+        .instance_org_invite_resend_invite()
+        .instance_id(&org.instance_id)
+        .org_id(&org.org_id)
+        .invite_id(id)
+        .body(info);
+    in_domain(global, request, |request, domain| {
+        request.losantdomain(domain)
+    })
+}
+
 /// `--output ids` lists invite IDs: it goes with `list` alone.
 fn ids_output_refused(global: &Global) -> Result<(), Failure> {
     match global.output {
@@ -119,11 +155,25 @@ fn build_failure(global: &Global, error: BuildError) -> Failure {
 /// The invites a command acts on.
 pub(crate) enum Selected {
     One(LosantId),
+    Several(Several),
+}
+
+/// Invites of a bulk run.
+pub(crate) enum Several {
     /// IDs from a list; `true` when the list came on stdin, where nobody can answer a
     /// question.
-    Many(List, bool),
+    Listed(List, bool),
     /// The invites the selectors chose, and the selectors.
     Matched(Vec<types::OrgInvite>, String),
+}
+
+/// A bulk run over invites: the ID of each item, the items, the notes reported first, and
+/// what to say when there are no items.
+pub(crate) struct Run {
+    pub ids: Vec<LosantId>,
+    pub items: Vec<Item>,
+    pub notes: Vec<bulk::Note>,
+    pub nothing: String,
 }
 
 /// The invites `invites` names: by ID, from a list, or chosen by selectors from one list of
@@ -138,7 +188,10 @@ pub(crate) async fn selected(
         (Some(id), _) => Ok(Selected::One(id.clone())),
         (None, Some(path)) => {
             let list = bulk::parse_ids(&bulk::read_source(path, "invite IDs")?)?;
-            Ok(Selected::Many(list, path == Path::new("-")))
+            Ok(Selected::Several(Several::Listed(
+                list,
+                path == Path::new("-"),
+            )))
         }
         (None, None) if invites.select.is_given() => {
             let selection = select::fetch(global, client, org, &invites.select, None).await?;
@@ -154,7 +207,10 @@ pub(crate) async fn selected(
                 .into_iter()
                 .filter(|invite| invite.id.is_some())
                 .collect();
-            Ok(Selected::Matched(chosen, invites.select.describe()))
+            Ok(Selected::Several(Several::Matched(
+                chosen,
+                invites.select.describe(),
+            )))
         }
         (None, None) => Err(Failure::usage(
             "say which invites: --invite-id, --invite-ids-from, or selectors such as --expired, \
@@ -168,31 +224,7 @@ impl Selected {
     pub(crate) fn ids(&self) -> Vec<LosantId> {
         match self {
             Selected::One(id) => vec![id.clone()],
-            Selected::Many(list, _) => list.ids.iter().map(|listed| listed.id.clone()).collect(),
-            Selected::Matched(invites, _) => invites
-                .iter()
-                .filter_map(|invite| invite.id.clone())
-                .collect(),
-        }
-    }
-
-    /// The items of a run over these invites, its notes, and what to say when there are none.
-    pub(crate) fn into_run(self) -> (Vec<Item>, Vec<bulk::Note>, String) {
-        match self {
-            Selected::One(id) => (
-                vec![Item::listed(&bulk::Listed { line: 1, id })],
-                Vec::new(),
-                String::new(),
-            ),
-            Selected::Many(list, _) => {
-                let (items, notes) = list.into_run();
-                (items, notes, "the list holds no invite IDs".to_owned())
-            }
-            Selected::Matched(invites, selectors) => (
-                invites.iter().map(Item::invite).collect(),
-                Vec::new(),
-                format!("no invites match ({selectors})"),
-            ),
+            Selected::Several(several) => several.ids(),
         }
     }
 
@@ -200,9 +232,9 @@ impl Selected {
     /// several or chosen by selectors, unless `yes`; `done` says what nothing was when not.
     pub(crate) fn agreed(&self, verb: &str, done: &str, org: &Org, yes: bool) -> bool {
         let count = match self {
-            Selected::One(_) | Selected::Many(_, true) => return true,
-            Selected::Many(list, false) => list.ids.len(),
-            Selected::Matched(invites, _) => invites.len(),
+            Selected::One(_) | Selected::Several(Several::Listed(_, true)) => return true,
+            Selected::Several(Several::Listed(list, false)) => list.ids.len(),
+            Selected::Several(Several::Matched(invites, _)) => invites.len(),
         };
         if yes || count == 0 {
             return true;
@@ -216,6 +248,42 @@ impl Selected {
         }
         say(format!("cancelled: nothing was {done}"));
         false
+    }
+}
+
+impl Several {
+    /// The IDs acted on, in order.
+    fn ids(&self) -> Vec<LosantId> {
+        match self {
+            Several::Listed(list, _) => list.ids.iter().map(|listed| listed.id.clone()).collect(),
+            // Only invites with an ID are matched.
+            Several::Matched(invites, _) => invites
+                .iter()
+                .filter_map(|invite| invite.id.clone())
+                .collect(),
+        }
+    }
+
+    /// The run over these invites.
+    pub(crate) fn into_run(self) -> Run {
+        let ids = self.ids();
+        match self {
+            Several::Listed(list, _) => {
+                let (items, notes) = list.into_run();
+                Run {
+                    ids,
+                    items,
+                    notes,
+                    nothing: "the list holds no invite IDs".to_owned(),
+                }
+            }
+            Several::Matched(invites, selectors) => Run {
+                ids,
+                items: invites.iter().map(Item::invite).collect(),
+                notes: Vec::new(),
+                nothing: format!("no invites match ({selectors})"),
+            },
+        }
     }
 }
 
@@ -316,30 +384,37 @@ where
     T: serde::Serialize,
     Fut: Future<Output = Result<T, Error>>,
 {
-    if let Selected::One(id) = selected {
-        return match act(id.clone()).await {
-            Ok(answer) => {
-                let value = serde_json::to_value(&answer).unwrap_or_default();
-                trace_answer(global, &value);
-                match output(global) {
-                    Output::Text => print_line(show(&id, &answer)),
-                    Output::Json => print_line(to_json(&value)),
-                    Output::Ndjson | Output::Ids => print_line(to_json_line(&value)),
+    let several = match selected {
+        Selected::Several(several) => several,
+        Selected::One(id) => {
+            return match act(id.clone()).await {
+                Ok(answer) => {
+                    let value = serde_json::to_value(&answer).unwrap_or_default();
+                    trace_answer(global, &value);
+                    match output(global) {
+                        Output::Text => print_line(show(&id, &answer)),
+                        Output::Json => print_line(to_json(&value)),
+                        Output::Ndjson | Output::Ids => print_line(to_json_line(&value)),
+                    }
+                    Ok(Outcome::SUCCESS)
                 }
-                Ok(Outcome::SUCCESS)
-            }
-            Err(error) if already_gone(&error) => {
-                print_line(match output(global) {
-                    Output::Text => format!("invite {id} already gone ({error})"),
-                    _ => to_json_line(&json!({ "inviteId": id, "alreadyGone": true })),
-                });
-                Ok(Outcome::SUCCESS)
-            }
-            Err(error) => Err(error.into()),
-        };
-    }
-    let ids = selected.ids();
-    let (items, notes, nothing) = selected.into_run();
+                Err(error) if already_gone(&error) => {
+                    print_line(match output(global) {
+                        Output::Text => format!("invite {id} already gone ({error})"),
+                        _ => to_json_line(&json!({ "inviteId": id, "alreadyGone": true })),
+                    });
+                    Ok(Outcome::SUCCESS)
+                }
+                Err(error) => Err(error.into()),
+            };
+        }
+    };
+    let Run {
+        ids,
+        items,
+        notes,
+        nothing,
+    } = several.into_run();
     let act = |index: usize| {
         let id = ids[index].clone();
         let sent = act(id.clone());
@@ -369,16 +444,7 @@ async fn get_invites(global: &Global, mut get: Get) -> Result<Outcome, Failure> 
     get.invites.select.role = get.by_role.role;
     let client = client(global)?;
     let selected = selected(global, &client, &get.org, &get.invites).await?;
-    let request = |id: LosantId| {
-        let request = client
-            .instance_org_invite_get()
-            .instance_id(&get.org.instance_id)
-            .org_id(&get.org.org_id)
-            .invite_id(id);
-        in_domain(global, request, |request, domain| {
-            request.losantdomain(domain)
-        })
-    };
+    let request = |id: LosantId| get_request(global, &client, &get.org, id);
     if get.invites.dry_run {
         return dry_run(
             global,
@@ -479,17 +545,8 @@ async fn resend_invites(global: &Global, mut resend: Resend) -> Result<Outcome, 
     };
     let client = client(global)?;
     let selected = selected(global, &client, &resend.org, &resend.invites).await?;
-    let request = |id: LosantId| {
-        let request = client
-            .instance_org_invite_resend_invite()
-            .instance_id(&resend.org.instance_id)
-            .org_id(&resend.org.org_id)
-            .invite_id(id)
-            .body(role_info.clone());
-        in_domain(global, request, |request, domain| {
-            request.losantdomain(domain)
-        })
-    };
+    let request =
+        |id: LosantId| resend_request(global, &client, &resend.org, id, role_info.clone());
     if resend.invites.dry_run {
         return dry_run(
             global,

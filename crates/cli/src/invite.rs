@@ -199,33 +199,27 @@ async fn run_roster(global: &Global, invite: &Invite, path: &Path) -> Result<Out
         }
     };
     let mut ran = bulk::run(items, notes, plan, act).await;
-    let unsure = ran.unsure();
-    if !unsure.is_empty() {
-        match pending_by_email(global, &client, org).await {
-            Ok(now) => ran.recheck(|index| {
-                let row = &to_invite[index];
-                let Some(found) = now.get(&row.email().to_lowercase()) else {
-                    return Seen::NotDone("no pending invite for this email".to_owned());
-                };
-                let id = output::id_text(found.id.as_ref());
-                let mut fields = Map::new();
-                fields.insert("answer".into(), to_value(found));
-                fields.insert("confirmedByListing".into(), json!(true));
-                Seen::Done(
-                    fields,
-                    format!(
-                        "{} invited: {id} (its answer was lost; listed again)",
-                        row.email()
-                    ),
-                )
-            }),
-            Err(failure) => say(format!(
-                "losant-invites: could not list the invites again to settle {} invites whose answers were lost: {}",
-                unsure.len(),
-                failure.message
-            )),
-        }
-    }
+    ran.settle(
+        || pending_by_email(global, &client, org),
+        |now, index| {
+            let row = &to_invite[index];
+            let Some(found) = now.get(&row.email().to_lowercase()) else {
+                return Seen::NotDone("no pending invite for this email".to_owned());
+            };
+            let id = output::id_text(found.id.as_ref());
+            let mut fields = Map::new();
+            fields.insert("answer".into(), to_value(found));
+            fields.insert("confirmedByListing".into(), json!(true));
+            Seen::Done(
+                fields,
+                format!(
+                    "{} invited: {id} (its answer was lost; listed again)",
+                    row.email()
+                ),
+            )
+        },
+    )
+    .await;
     Ok(ran.outcome())
 }
 

@@ -6,15 +6,17 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use chrono::Utc;
-use losant_invites_client::{Client, Error, LosantId, types};
+use losant_invites_client::{Client, Error, LosantId, NewerRole, types};
 use serde_json::{Map, json};
 
 use crate::args::{Global, Org, Output, Renew, Select};
 use crate::bulk::{self, Done, Seen};
-use crate::commands::{Selected, client, dry_run, in_domain, output, plan, selected, trace_answer};
+use crate::commands::{
+    Run, Selected, Several, client, dry_run, get_request, output, plan, resend_request, selected,
+    trace_answer,
+};
 use crate::exit::{Failure, Outcome};
-use crate::output::{self, invite_text, print_line, say, to_json, to_json_line};
+use crate::output::{self, invite_text, print_line, to_json, to_json_line};
 use crate::select;
 
 pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> {
@@ -22,22 +24,19 @@ pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> 
     let client = client(global)?;
     let selected = selected(global, &client, &renew.org, &renew.invites).await?;
     let org = &renew.org;
-    // The invites as they were before: listed by the selectors, or read one by one.
-    let before: Vec<Option<types::OrgInvite>> = match &selected {
-        Selected::Matched(invites, _) => invites.iter().cloned().map(Some).collect(),
+    // The invites as they were before, where the selectors listed them.
+    let listed: Vec<Option<types::OrgInvite>> = match &selected {
+        Selected::Several(Several::Matched(invites, _)) => {
+            invites.iter().cloned().map(Some).collect()
+        }
         _ => vec![None; selected.ids().len()],
     };
     if renew.invites.dry_run {
-        let ids = selected.ids();
         let mut requests = Vec::new();
-        for (id, before) in ids.into_iter().zip(before) {
-            let before = match before {
-                Some(invite) => invite,
-                None => read(global, &client, org, &id).await?,
-            };
-            let info = before
-                .role_info()
-                .map_err(|newer| Failure::usage(format!("invite {id}: {newer}")))?;
+        for (id, known) in selected.ids().into_iter().zip(listed) {
+            let (_, info) = as_it_is(global, &client, org, &id, known)
+                .await
+                .map_err(|not| not.failure(&id))?;
             requests.push(resend_request(global, &client, org, id, info).prepare());
         }
         return dry_run(global, requests).await;
@@ -45,32 +44,30 @@ pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> 
     if !selected.agreed("renew", "renewed", org, renew.yes) {
         return Ok(Outcome::SUCCESS);
     }
-    if let Selected::One(id) = &selected {
-        return one(global, &client, org, id).await;
-    }
-    let ids = selected.ids();
+    let several = match selected {
+        Selected::One(id) => return one(global, &client, org, &id).await,
+        Selected::Several(several) => several,
+    };
+    let Run {
+        ids,
+        items,
+        notes,
+        nothing,
+    } = several.into_run();
     let was: HashSet<LosantId> = ids.iter().cloned().collect();
-    let before = RefCell::new(before);
-    let (items, notes, nothing) = selected.into_run();
+    // Each invite as it was, once known: for settling the renewals whose answers were lost.
+    let before = RefCell::new(listed);
     let act = |index: usize| {
         let id = ids[index].clone();
         let known = before.borrow()[index].clone();
         let (client, before) = (&client, &before);
         async move {
-            let invite = match known {
-                Some(invite) => invite,
-                None => match read_invite(global, client, org, &id).await {
-                    Ok(invite) => {
-                        before.borrow_mut()[index] = Some(invite.clone());
-                        invite
-                    }
-                    Err(error) => return Done::Failed(error),
-                },
+            let (invite, info) = match as_it_is(global, client, org, &id, known).await {
+                Ok(found) => found,
+                Err(NotRenewable::Unread(error)) => return Done::Failed(error),
+                Err(NotRenewable::Newer(newer)) => return Done::Refused(newer.to_string()),
             };
-            let info = match invite.role_info() {
-                Ok(info) => info,
-                Err(newer) => return Done::Refused(newer.to_string()),
-            };
+            before.borrow_mut()[index] = Some(invite.clone());
             match resend_request(global, client, org, id.clone(), info)
                 .send()
                 .await
@@ -87,60 +84,89 @@ pub async fn run(global: &Global, mut renew: Renew) -> Result<Outcome, Failure> 
         }
     };
     let mut ran = bulk::run(items, notes, plan(global, &renew.invites, nothing), act).await;
-    let unsure = ran.unsure();
-    if !unsure.is_empty() {
-        // Renewed means: the old invite is gone and a pending one for its email is there that
-        // was not among those this run set out to renew.
-        match select::fetch(global, &client, org, &Select::default(), None).await {
-            Ok(now) => {
-                let before = before.borrow();
-                let listed = &now.chosen;
-                ran.recheck(|index| {
-                    let Some(old) = before[index].as_ref() else {
-                        return Seen::Unclear("the invite was never read".to_owned());
-                    };
-                    let (Some(old_id), Some(email)) = (old.id.as_ref(), old.email.as_deref())
-                    else {
-                        return Seen::Unclear("the invite has no ID or email".to_owned());
-                    };
-                    if listed
-                        .iter()
-                        .any(|invite| invite.id.as_ref() == Some(old_id))
-                    {
-                        return Seen::NotDone("the invite is still there, not renewed".to_owned());
-                    }
-                    let email = email.to_lowercase();
-                    let new = listed.iter().find(|invite| {
-                        invite
-                            .email
-                            .as_deref()
-                            .is_some_and(|e| e.to_lowercase() == email)
-                            && invite.has_expired_at(now.now) != Some(true)
-                            && invite.id.as_ref().is_some_and(|id| !was.contains(id))
-                    });
-                    let Some(new) = new else {
-                        return Seen::Unclear(
-                            "the invite is gone, and no new pending invite for its email is there"
-                                .to_owned(),
-                        );
-                    };
-                    let mut fields = before_and_answer(old, new);
-                    fields.insert("confirmedByListing".into(), json!(true));
-                    let text = format!(
-                        "{} (its answer was lost; listed again)",
-                        renewed(old_id, new)
-                    );
-                    Seen::Done(fields, text)
-                });
+    // Renewed means: the old invite is gone and a pending one for its email is there that was
+    // not among those this run set out to renew.
+    let before = before.into_inner();
+    let everything = Select::default();
+    ran.settle(
+        || select::fetch(global, &client, org, &everything, None),
+        |now, index| {
+            let Some(old) = before[index].as_ref() else {
+                return Seen::Unclear("the invite was never read".to_owned());
+            };
+            let (Some(old_id), Some(email)) = (old.id.as_ref(), old.email.as_deref()) else {
+                return Seen::Unclear("the invite has no ID or email".to_owned());
+            };
+            if now
+                .chosen
+                .iter()
+                .any(|invite| invite.id.as_ref() == Some(old_id))
+            {
+                return Seen::NotDone("the invite is still there, not renewed".to_owned());
             }
-            Err(failure) => say(format!(
-                "losant-invites: could not list the invites again to settle {} renewals whose answers were lost: {}",
-                unsure.len(),
-                failure.message
-            )),
+            let email = email.to_lowercase();
+            let new = now.chosen.iter().find(|invite| {
+                invite
+                    .email
+                    .as_deref()
+                    .is_some_and(|e| e.to_lowercase() == email)
+                    && invite.has_expired_at(now.now) != Some(true)
+                    && invite.id.as_ref().is_some_and(|id| !was.contains(id))
+            });
+            let Some(new) = new else {
+                return Seen::Unclear(
+                    "the invite is gone, and no new pending invite for its email is there"
+                        .to_owned(),
+                );
+            };
+            let mut fields = before_and_answer(old, new);
+            fields.insert("confirmedByListing".into(), json!(true));
+            let text = format!(
+                "{} (its answer was lost; listed again)",
+                renewed(old_id, new)
+            );
+            Seen::Done(fields, text)
+        },
+    )
+    .await;
+    Ok(ran.outcome())
+}
+
+/// Why an invite cannot be renewed.
+enum NotRenewable {
+    /// It could not be read.
+    Unread(Error),
+    /// It holds a role newer than this client.
+    Newer(NewerRole),
+}
+
+impl NotRenewable {
+    fn failure(self, id: &LosantId) -> Failure {
+        match self {
+            NotRenewable::Unread(error) => error.into(),
+            NotRenewable::Newer(newer) => Failure::usage(format!("invite {id}: {newer}")),
         }
     }
-    Ok(ran.outcome())
+}
+
+/// The invite as it is (`known`, as listed, or else read) and the role info that renews it.
+async fn as_it_is(
+    global: &Global,
+    client: &Client,
+    org: &Org,
+    id: &LosantId,
+    known: Option<types::OrgInvite>,
+) -> Result<(types::OrgInvite, types::OrgRoleInfo), NotRenewable> {
+    let invite = match known {
+        Some(invite) => invite,
+        None => get_request(global, client, org, id.clone())
+            .send()
+            .await
+            .map_err(NotRenewable::Unread)?
+            .into_inner(),
+    };
+    let info = invite.role_info().map_err(NotRenewable::Newer)?;
+    Ok((invite, info))
 }
 
 /// One invite renewed: read, resent with its roles, and both shown.
@@ -150,10 +176,9 @@ async fn one(
     org: &Org,
     id: &LosantId,
 ) -> Result<Outcome, Failure> {
-    let before = read(global, client, org, id).await?;
-    let info = before
-        .role_info()
-        .map_err(|newer| Failure::usage(format!("invite {id}: {newer}")))?;
+    let (before, info) = as_it_is(global, client, org, id, None)
+        .await
+        .map_err(|not| not.failure(id))?;
     let answer = resend_request(global, client, org, id.clone(), info)
         .send()
         .await?
@@ -196,54 +221,6 @@ fn renewed(old: &LosantId, answer: &types::OrgInvite) -> String {
         output::id_text(answer.id.as_ref()),
         or_dash(answer.email.as_deref().cloned()),
         or_dash(answer.role.as_ref().map(ToString::to_string)),
-        or_dash(
-            answer
-                .expires_at()
-                .map(|at| at.with_timezone(&Utc).to_rfc3339())
-        ),
+        or_dash(answer.expires_at().map(|at| at.to_rfc3339())),
     )
-}
-
-async fn read_invite(
-    global: &Global,
-    client: &Client,
-    org: &Org,
-    id: &LosantId,
-) -> Result<types::OrgInvite, Error> {
-    let request = client
-        .instance_org_invite_get()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
-        .invite_id(id);
-    let request = in_domain(global, request, |request, domain| {
-        request.losantdomain(domain)
-    });
-    Ok(request.send().await?.into_inner())
-}
-
-async fn read(
-    global: &Global,
-    client: &Client,
-    org: &Org,
-    id: &LosantId,
-) -> Result<types::OrgInvite, Failure> {
-    Ok(read_invite(global, client, org, id).await?)
-}
-
-fn resend_request<'a>(
-    global: &Global,
-    client: &'a Client,
-    org: &Org,
-    id: LosantId,
-    info: types::OrgRoleInfo,
-) -> losant_invites_client::builder::InstanceOrgInviteResendInvite<'a> {
-    let request = client
-        .instance_org_invite_resend_invite()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
-        .invite_id(id)
-        .body(info);
-    in_domain(global, request, |request, domain| {
-        request.losantdomain(domain)
-    })
 }
