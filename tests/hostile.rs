@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use losant_invites_client::{Client, ErrorKind, types};
 use losant_invites_mock::{Action, Fault, MockServer, demo};
 
@@ -147,4 +149,30 @@ async fn a_caller_s_redirect_following_client_still_keeps_the_token_home() {
     let followed = elsewhere.requests();
     assert_eq!(followed.len(), 1);
     assert_eq!(followed[0].header("authorization"), None);
+}
+
+#[tokio::test]
+async fn a_retry_after_of_centuries_under_a_limitless_cap_ends_the_call() {
+    let url = support::answer_always_with(
+        503,
+        "content-type: application/json\r\nretry-after: 18446744073709551615\r\n",
+        r#"{"type":"ServiceUnavailable","message":"later"}"#,
+    )
+    .await;
+    let client = Client::builder()
+        .token(demo::ADMIN_TOKEN)
+        .base_url(url)
+        .retry_policy(
+            losant_invites_client::RetryPolicy::standard().with_max_retry_after(Duration::MAX),
+        )
+        .build()
+        .unwrap();
+    let error = get(&client).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Api, "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        error.attempts(),
+        1,
+        "a wait past the deadline is not waited"
+    );
 }

@@ -112,12 +112,17 @@ pub async fn resend(
 /// Starts a server on loopback that answers every request with `status`, `content_type` and
 /// `body`, as a server Losant's fake cannot imitate would; returns its base URL.
 pub async fn answer_always(status: u16, content_type: &str, body: &str) -> String {
+    answer_always_with(status, &format!("content-type: {content_type}\r\n"), body).await
+}
+
+/// As [`answer_always`], with `headers` (whole lines, each ending in CRLF) written as given.
+pub async fn answer_always_with(status: u16, headers: &str, body: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let answer = format!(
-        "HTTP/1.1 {status} Whatever\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} Whatever\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
     tokio::spawn(async move {

@@ -307,7 +307,13 @@ where
         let policy = &settings.retry;
         let Some(wait) = policy
             .wait(tries, server_wait)
-            .filter(|wait| started.elapsed() + *wait <= policy.deadline())
+            // Checked: a server's Retry-After under a limitless cap can be centuries long.
+            .filter(|wait| {
+                started
+                    .elapsed()
+                    .checked_add(*wait)
+                    .is_some_and(|end| end <= policy.deadline())
+            })
         else {
             return result;
         };

@@ -21,6 +21,9 @@ const RETRIED_STATUSES: [StatusCode; 4] = [
     StatusCode::GATEWAY_TIMEOUT,
 ];
 
+/// The longest backoff bound a policy keeps; see [`RetryPolicy::with_backoff`].
+const LONGEST_BACKOFF: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// How the client retries failed attempts.
 ///
 /// `get` and `delete` are idempotent: they are retried on connection errors and on the statuses
@@ -86,9 +89,11 @@ impl RetryPolicy {
 
     /// Sets the backoff bounds: the first retry waits up to `min`, each later one up to twice
     /// as long as the one before, never more than `max`. A `max` below `min` is raised to it.
+    ///
+    /// Both are cut to one day, which keeps the exponential arithmetic far from overflowing.
     pub fn with_backoff(mut self, min: Duration, max: Duration) -> Self {
-        self.min_backoff = min;
-        self.max_backoff = max.max(min);
+        self.min_backoff = min.min(LONGEST_BACKOFF);
+        self.max_backoff = max.max(min).min(LONGEST_BACKOFF);
         self
     }
 
@@ -133,11 +138,13 @@ impl RetryPolicy {
             .jitter(Jitter::Full)
             .base(2)
             .build_with_max_retries(self.max_attempts - 1);
-        let now = SystemTime::now();
-        let backoff = match schedule.should_retry(now, attempt.saturating_sub(1)) {
-            RetryDecision::Retry { execute_after } => {
-                execute_after.duration_since(now).unwrap_or_default()
-            }
+        // The schedule answers with a moment (its own clock reading plus the jittered wait), so
+        // the wait is measured from a reading taken after it: one taken before would add the
+        // time the decision took and let the wait pass its bound.
+        let backoff = match schedule.should_retry(SystemTime::now(), attempt.saturating_sub(1)) {
+            RetryDecision::Retry { execute_after } => execute_after
+                .duration_since(SystemTime::now())
+                .unwrap_or_default(),
             RetryDecision::DoNotRetry => return None,
         };
         Some(backoff.max(retry_after.unwrap_or_default().min(self.max_retry_after)))
@@ -251,5 +258,12 @@ mod tests {
             policy.backoff(),
             (Duration::from_secs(2), Duration::from_secs(2))
         );
+        let huge = RetryPolicy::standard()
+            .with_max_attempts(u32::MAX)
+            .with_backoff(Duration::MAX, Duration::MAX);
+        assert_eq!(huge.backoff(), (LONGEST_BACKOFF, LONGEST_BACKOFF));
+        for attempt in [1, 2, 40, u32::MAX - 1] {
+            assert!(huge.wait(attempt, None).unwrap() <= LONGEST_BACKOFF);
+        }
     }
 }
