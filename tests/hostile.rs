@@ -157,6 +157,8 @@ async fn a_retry_after_of_centuries_under_a_limitless_cap_ends_the_call() {
         503,
         "content-type: application/json\r\nretry-after: 18446744073709551615\r\n",
         r#"{"type":"ServiceUnavailable","message":"later"}"#,
+        // Over a second, so the time already spent has whole seconds to add to the wait.
+        Duration::from_millis(1100),
     )
     .await;
     let client = Client::builder()

@@ -112,11 +112,18 @@ pub async fn resend(
 /// Starts a server on loopback that answers every request with `status`, `content_type` and
 /// `body`, as a server Losant's fake cannot imitate would; returns its base URL.
 pub async fn answer_always(status: u16, content_type: &str, body: &str) -> String {
-    answer_always_with(status, &format!("content-type: {content_type}\r\n"), body).await
+    let headers = format!("content-type: {content_type}\r\n");
+    answer_always_with(status, &headers, body, std::time::Duration::ZERO).await
 }
 
-/// As [`answer_always`], with `headers` (whole lines, each ending in CRLF) written as given.
-pub async fn answer_always_with(status: u16, headers: &str, body: &str) -> String {
+/// As [`answer_always`], with `headers` (whole lines, each ending in CRLF) written as given,
+/// each answer `delay` after its request.
+pub async fn answer_always_with(
+    status: u16,
+    headers: &str,
+    body: &str,
+    delay: std::time::Duration,
+) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -138,6 +145,7 @@ pub async fn answer_always_with(status: u16, headers: &str, body: &str) -> Strin
                         Ok(n) => head.extend_from_slice(&buffer[..n]),
                     }
                 }
+                tokio::time::sleep(delay).await;
                 let _ = stream.write_all(answer.as_bytes()).await;
             });
         }
