@@ -165,16 +165,7 @@ pub async fn reqwest_list(
     wire: &Wire,
     org: &str,
 ) -> types::OrgInviteCollection {
-    let response = client
-        .get(wire.list_url(org))
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .header("accept", "application/json")
-        .header("accept-version", &wire.accept_version)
-        .header("user-agent", wire.user_agent)
-        .send()
-        .await
-        .unwrap();
-    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+    reqwest_json(client.get(wire.list_url(org)), wire).await
 }
 
 /// The same list through raw hyper.
@@ -183,17 +174,8 @@ pub async fn hyper_list(
     wire: &Wire,
     org: &str,
 ) -> types::OrgInviteCollection {
-    let request = hyper::Request::builder()
-        .uri(wire.list_url(org))
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .header("accept", "application/json")
-        .header("accept-version", &wire.accept_version)
-        .header("user-agent", wire.user_agent)
-        .body(Full::default())
-        .unwrap();
-    let response = client.request(request).await.unwrap();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    serde_json::from_slice(&bytes).unwrap()
+    let request = hyper_head(wire.list_url(org), wire);
+    hyper_json(client, request.body(Full::default()).unwrap()).await
 }
 
 /// The body every contender's resendInvite sends, serialized by each on every request.
@@ -238,6 +220,15 @@ pub async fn reqwest_send(
         None => client.get(wire.url(INVITE)),
         Some(body) => client.post(wire.url(INVITE)).json(&body),
     };
+    reqwest_json(request, wire).await
+}
+
+/// Sends `request` with the headers the SDK sends and decodes its answer: raw reqwest's half of
+/// every comparison.
+async fn reqwest_json<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    wire: &Wire,
+) -> T {
     let response = request
         .header("authorization", format!("Bearer {TOKEN}"))
         .header("accept", "application/json")
@@ -263,12 +254,7 @@ pub async fn hyper_send(
     wire: &Wire,
     body: Option<types::OrgRoleInfo>,
 ) -> types::OrgInvite {
-    let mut request = hyper::Request::builder()
-        .uri(wire.url(INVITE))
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .header("accept", "application/json")
-        .header("accept-version", &wire.accept_version)
-        .header("user-agent", wire.user_agent);
+    let mut request = hyper_head(wire.url(INVITE), wire);
     let body = match body {
         None => Full::default(),
         Some(body) => {
@@ -278,7 +264,25 @@ pub async fn hyper_send(
             Full::new(Bytes::from(serde_json::to_vec(&body).unwrap()))
         }
     };
-    let response = client.request(request.body(body).unwrap()).await.unwrap();
+    hyper_json(client, request.body(body).unwrap()).await
+}
+
+/// A GET of `uri` with the headers the SDK sends, for raw hyper.
+fn hyper_head(uri: String, wire: &Wire) -> hyper::http::request::Builder {
+    hyper::Request::builder()
+        .uri(uri)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("accept", "application/json")
+        .header("accept-version", &wire.accept_version)
+        .header("user-agent", wire.user_agent)
+}
+
+/// Sends `request` through raw hyper and decodes its answer.
+async fn hyper_json<T: serde::de::DeserializeOwned>(
+    client: &HyperClient,
+    request: hyper::Request<Full<Bytes>>,
+) -> T {
+    let response = client.request(request).await.unwrap();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     serde_json::from_slice(&bytes).unwrap()
 }
