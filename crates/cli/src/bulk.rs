@@ -81,6 +81,18 @@ pub fn read_source(path: &Path, what: &str) -> Result<String, Failure> {
     Ok(text)
 }
 
+/// The lines of a list or roster that say something, each with its number in the file (from
+/// 1): blank lines and `#` comments are skipped.
+pub(crate) fn meaningful_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line))
+        .filter(|(_, line)| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('#')
+        })
+}
+
 /// The IDs of a list, blank lines and `#` comments skipped, each ID once (IDs differing only
 /// in case are the same); every line that is not a Losant ID is reported, with its number,
 /// before anything is sent.
@@ -91,12 +103,8 @@ pub fn parse_ids(text: &str) -> Result<List, Failure> {
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut problems = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let text = line.trim();
-        if text.is_empty() || text.starts_with('#') {
-            continue;
-        }
-        let line = index + 1;
+    for (line, text) in meaningful_lines(text) {
+        let text = text.trim();
         match text.parse::<LosantId>() {
             Ok(id) => match seen.get(&text.to_ascii_lowercase()) {
                 Some(&first_line) => list.repeats.push(Repeat {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use losant_invites_client::types;
 
 use crate::args::parse_grant;
+use crate::bulk::meaningful_lines;
 use crate::exit::Failure;
 
 /// One person to invite: the line of the roster and the body to send.
@@ -64,13 +65,8 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<Row>, Failure> {
 fn parse_json_lines(text: &str) -> Result<Vec<Row>, Vec<(usize, String)>> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line_text = line.trim();
-        if line_text.is_empty() || line_text.starts_with('#') {
-            continue;
-        }
-        let line = index + 1;
-        match serde_json::from_str::<types::OrgInvitePost>(line_text) {
+    for (line, line_text) in meaningful_lines(text) {
+        match serde_json::from_str::<types::OrgInvitePost>(line_text.trim()) {
             Ok(invite) => match invite.check_limits() {
                 Ok(()) => rows.push(Row { line, invite }),
                 Err(problem) => problems.push((line, problem)),
@@ -91,14 +87,10 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, Vec<(usize, String)>> {
     // here, each kept line remembering its number in the file.
     let mut kept = String::new();
     let mut numbers = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
+    for (number, line) in meaningful_lines(text) {
         kept.push_str(line);
         kept.push('\n');
-        numbers.push(index + 1);
+        numbers.push(number);
     }
     let line_of = |position: Option<&csv::Position>| {
         position
