@@ -29,12 +29,14 @@ impl Row {
 /// The columns a CSV roster may have.
 const COLUMNS: [&str; 4] = ["email", "role", "applicationRoles", "dashboardRoles"];
 
-/// Reads a roster, CSV or JSON lines (told apart by the first character that is not
-/// blank), checking every row; `source` names it in messages.
+/// Reads a roster, CSV or JSON lines (told apart by the first line that is neither blank nor
+/// a comment: JSON lines begin with `{`), checking every row; `source` names it in messages.
 pub fn parse(text: &str, source: &str) -> Result<Vec<Row>, Failure> {
     // A spreadsheet's CSV export may begin with a byte order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let json_lines = text.trim_start().starts_with('{');
+    let json_lines = meaningful_lines(text)
+        .next()
+        .is_some_and(|(_, line)| line.trim_start().starts_with('{'));
     let read = if json_lines {
         parse_json_lines(text)
     } else {
@@ -348,6 +350,15 @@ mod tests {
         .unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].line, 3);
+        let commented = parse(
+            "# who joins this month\n{\"email\": \"cy@example.com\", \"role\": \"view\"}\n",
+            "-",
+        )
+        .unwrap();
+        assert_eq!(
+            (commented[0].line, commented[0].email()),
+            (2, "cy@example.com")
+        );
         assert_eq!(
             rows[0].invite.dashboard_roles.as_ref().map(|g| g.len()),
             Some(0)
