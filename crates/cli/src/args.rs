@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use losant_invites_client::{LosantId, types};
+use losant_invites_mock::duration::{AGE, TIMEOUT};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -19,29 +20,41 @@ Exit codes:
 /// Look up, resend and revoke Losant instance organization invites.
 ///
 /// Reads the token, the API's URL, the instance and the organization from flags or from
-/// LOSANT_API_TOKEN, LOSANT_API_URL, LOSANT_INSTANCE_ID and LOSANT_ORG_ID.
+/// LOSANT_API_TOKEN, LOSANT_API_URL, LOSANT_INSTANCE_ID and LOSANT_ORG_ID; a flag always wins.
 /// `losant-invites mock --seed demo` starts a local fake Losant to try every command on.
 #[derive(Debug, Parser)]
 #[command(name = "losant-invites", version, after_help = EXIT_CODES)]
 pub struct Cli {
+    // Before the command's name any output is taken; `ids` is then refused by every command
+    // but `list`.
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: GlobalArgs<ListFormat>,
 
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The environment variable of the API token.
+pub const TOKEN_VAR: &str = "LOSANT_API_TOKEN";
+/// The environment variable of the API's base URL.
+pub const URL_VAR: &str = "LOSANT_API_URL";
+
 /// Options of every API command, accepted before or after the command's name: the command
-/// line holds them twice, and [`GlobalArgs::merged`] joins the two.
-#[derive(Debug, Default, Args)]
-pub struct GlobalArgs {
-    /// Losant API token. Never echoed, logged or shown in errors.
-    #[arg(long, env = "LOSANT_API_TOKEN", hide_env_values = true, value_hint = ValueHint::Other)]
+/// line holds them twice, and [`GlobalArgs::merged`] joins the two. `F` is what `--output`
+/// offers where the options stand: `ids` only where it works (`list`).
+///
+/// The token and the URL are read from the environment in `merged`, not by clap: clap would
+/// fill the copy after the command's name from the environment, which then hid a flag given
+/// before it.
+#[derive(Debug, Args)]
+pub struct GlobalArgs<F: OutputFormat> {
+    /// Losant API token [env: LOSANT_API_TOKEN]. Never echoed, logged or shown in errors.
+    #[arg(long, value_hint = ValueHint::Other)]
     pub token: Option<String>,
 
     // The help is an attribute, not a doc comment: rustdoc would take the URL for a link.
-    #[arg(long, env = "LOSANT_API_URL", hide_env_values = true, value_hint = ValueHint::Url,
-          help = "Base URL of the Losant API, such as that of a private instance [default: https://api.losant.com]")]
+    #[arg(long, value_hint = ValueHint::Url,
+          help = "Base URL of the Losant API, such as that of a private instance [env: LOSANT_API_URL] [default: https://api.losant.com]")]
     pub url: Option<String>,
 
     /// Allow a plain http:// URL whose host is not this machine: the token then crosses the
@@ -53,25 +66,45 @@ pub struct GlobalArgs {
     #[arg(long, value_hint = ValueHint::Other)]
     pub losantdomain: Option<String>,
 
-    /// How long one attempt may take, body included: `30s`, `500ms`, `2m`, or seconds such as
-    /// `1.5` [default: 30s].
-    #[arg(long, value_name = "DURATION", value_parser = losant_invites_mock::parse_duration)]
+    /// How long one attempt may take, body included: a number and its unit, such as `30s`,
+    /// `500ms` or `2m` [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = TIMEOUT.parser())]
     pub timeout: Option<Duration>,
 
     /// Do not retry failed attempts.
     #[arg(long)]
     pub no_retry: bool,
 
+    /// The largest answer read, such as `64MiB` [default: 16MiB]: a list answers every
+    /// invite at once, so an organization with very many needs more.
+    #[arg(long, value_name = "SIZE", value_parser = losant_invites_mock::parse_size)]
+    pub max_response_bytes: Option<usize>,
+
     /// How to print results: `text` for people, `json` for programs, `ndjson` for a JSON
-    /// object per line as each item finishes, `ids` (list only) one invite ID a line.
-    /// Default: `text` on a terminal, `json` otherwise.
-    #[arg(long, value_enum)]
-    pub output: Option<Output>,
+    /// object per line as each item finishes. Default: `text` on a terminal, `json` otherwise.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output: Option<F>,
 
     /// On stderr: -v one line per attempt (action, method, path, status, duration, attempt,
     /// retry wait), -vv also headers (token redacted) and the start of each body.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl<F: OutputFormat> Default for GlobalArgs<F> {
+    fn default() -> Self {
+        Self {
+            token: None,
+            url: None,
+            allow_insecure_http: false,
+            losantdomain: None,
+            timeout: None,
+            no_retry: false,
+            max_response_bytes: None,
+            output: None,
+            verbose: 0,
+        }
+    }
 }
 
 /// The options of an API command, wherever on the command line they were given.
@@ -83,6 +116,7 @@ pub struct Global {
     pub losantdomain: Option<String>,
     pub timeout: Duration,
     pub no_retry: bool,
+    pub max_response_bytes: usize,
     pub output: Option<Output>,
     pub verbose: u8,
 }
@@ -103,15 +137,27 @@ impl Cli {
     }
 }
 
-impl GlobalArgs {
+impl GlobalArgs<ListFormat> {
     /// These options (given before the command's name) joined with `after` (given after it),
-    /// which win where both say something.
-    pub fn merged(self, after: GlobalArgs) -> Global {
+    /// which win where both say something; then the environment, for what neither gave; then
+    /// the defaults. What the user typed always beats the environment.
+    pub fn merged<F: OutputFormat>(self, after: GlobalArgs<F>) -> Global {
+        self.merged_with(after, |name| std::env::var(name).ok())
+    }
+
+    /// [`merged`](Self::merged), reading the environment through `env`.
+    fn merged_with<F: OutputFormat>(
+        self,
+        after: GlobalArgs<F>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Global {
+        let from_env = |name: &str| env(name).filter(|value| !value.is_empty());
         Global {
-            token: after.token.or(self.token),
+            token: after.token.or(self.token).or_else(|| from_env(TOKEN_VAR)),
             url: after
                 .url
                 .or(self.url)
+                .or_else(|| from_env(URL_VAR))
                 .unwrap_or_else(|| losant_invites_client::DEFAULT_BASE_URL.to_owned()),
             allow_insecure_http: self.allow_insecure_http || after.allow_insecure_http,
             losantdomain: after.losantdomain.or(self.losantdomain),
@@ -120,19 +166,69 @@ impl GlobalArgs {
                 .or(self.timeout)
                 .unwrap_or(losant_invites_client::DEFAULT_REQUEST_TIMEOUT),
             no_retry: self.no_retry || after.no_retry,
-            output: after.output.or(self.output),
+            max_response_bytes: after
+                .max_response_bytes
+                .or(self.max_response_bytes)
+                .unwrap_or(losant_invites_client::DEFAULT_MAX_RESPONSE_BYTES),
+            output: after.output.map(Into::into).or(self.output.map(Into::into)),
             verbose: self.verbose.saturating_add(after.verbose),
         }
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+/// How results are printed, once the command line is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Output {
+    Text,
+    Json,
+    Ndjson,
+    /// One invite ID a line (`list` only).
+    Ids,
+}
+
+/// What an `--output` flag offers, by where it stands.
+pub trait OutputFormat: ValueEnum + Clone + Send + Sync + Into<Output> + 'static {}
+
+/// `--output` of every command but `list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Ndjson,
+}
+
+/// `--output` of `list`, and before any command's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
     Text,
     Json,
     Ndjson,
     /// One invite ID a line (`list` only), to feed `--invite-ids-from -`.
     Ids,
+}
+
+impl OutputFormat for Format {}
+impl OutputFormat for ListFormat {}
+
+impl From<Format> for Output {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Text => Output::Text,
+            Format::Json => Output::Json,
+            Format::Ndjson => Output::Ndjson,
+        }
+    }
+}
+
+impl From<ListFormat> for Output {
+    fn from(format: ListFormat) -> Self {
+        match format {
+            ListFormat::Text => Output::Text,
+            ListFormat::Json => Output::Json,
+            ListFormat::Ndjson => Output::Ndjson,
+            ListFormat::Ids => Output::Ids,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,7 +260,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct Get {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: GlobalArgs<Format>,
     #[command(flatten)]
     pub org: Org,
     #[command(flatten)]
@@ -179,7 +275,7 @@ pub struct Get {
   losant-invites delete --expired --older-than 30d --ignore-missing    revoke stale invites")]
 pub struct Delete {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: GlobalArgs<Format>,
     #[command(flatten)]
     pub org: Org,
     #[command(flatten)]
@@ -204,7 +300,7 @@ pub struct Delete {
   losant-invites renew --expired --email '*@example.com' --dry-run")]
 pub struct Renew {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: GlobalArgs<Format>,
     #[command(flatten)]
     pub org: Org,
     #[command(flatten)]
@@ -221,7 +317,7 @@ pub struct Renew {
 #[command(group = clap::ArgGroup::new("roles").required(true).multiple(true))]
 pub struct Resend {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: GlobalArgs<Format>,
     #[command(flatten)]
     pub org: Org,
     #[command(flatten)]
@@ -260,7 +356,7 @@ pub struct Resend {
 #[derive(Debug, Args)]
 pub struct List {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: GlobalArgs<ListFormat>,
     #[command(flatten)]
     pub org: Org,
     #[command(flatten)]
@@ -305,8 +401,9 @@ pub struct Select {
     #[arg(long)]
     pub pending: bool,
 
-    /// Only invites sent (or last resent) longer ago than DURATION, such as `30d` or `12h`.
-    #[arg(long, value_name = "DURATION", value_parser = losant_invites_mock::parse_duration)]
+    /// Only invites sent (or last resent) longer ago than DURATION: a number and its unit,
+    /// such as `30d`, `12h` or `90m`.
+    #[arg(long, value_name = "DURATION", value_parser = AGE.parser())]
     pub older_than: Option<Duration>,
 
     /// The organization role selected, from the command's own flag.
@@ -348,7 +445,7 @@ fn parse_sort(text: &str) -> Result<Sort, String> {
   losant-invites invite --from roster.csv      a CSV: email,role[,applicationRoles,dashboardRoles]")]
 pub struct Invite {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: GlobalArgs<Format>,
     #[command(flatten)]
     pub org: Org,
 
@@ -384,7 +481,7 @@ pub struct Invite {
           conflicts_with_all = ["email", "role", "application_roles", "dashboard_roles", "disallow_transfer"])]
     pub from: Option<PathBuf>,
 
-    /// How many invites of a roster may be in the making at once.
+    /// How many invites of a roster may be in the making at once, from 1 to 256.
     #[arg(long, value_name = "N", default_value_t = 8, requires = "from",
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -434,7 +531,7 @@ pub struct Invites {
     #[command(flatten)]
     pub select: Select,
 
-    /// How many requests of a bulk run may be in flight at once.
+    /// How many requests of a bulk run may be in flight at once, from 1 to 256.
     #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -523,12 +620,12 @@ mod tests {
         "575ec8687ae143cd83dc4a94",
     ];
 
-    /// Every duration flag of the command line, the fake's included, reads one syntax.
+    /// Every duration flag of the command line, the fake's included, reads one syntax: a
+    /// number and its unit; a bare number is refused, naming units that fit the flag.
     #[test]
     fn every_duration_flag_reads_the_same_forms() {
         let org = ONE_INVITE;
         for (text, expected) in [
-            ("1.5", Duration::from_millis(1500)),
             ("1.5s", Duration::from_millis(1500)),
             ("500ms", Duration::from_millis(500)),
             ("2m", Duration::from_secs(120)),
@@ -550,12 +647,17 @@ mod tests {
             };
             assert_eq!(mock.idle_timeout, expected, "--idle-timeout {text}");
         }
-        for bad in ["0", "soon", "5 parsecs"] {
+        for bad in ["0s", "1.5", "30", "soon", "5 parsecs"] {
             assert!(Cli::try_parse_from(["losant-invites", "get", "--timeout", bad]).is_err());
             assert!(
                 Cli::try_parse_from(["losant-invites", "mock", "--idle-timeout", bad]).is_err()
             );
+            assert!(Cli::try_parse_from(["losant-invites", "list", "--older-than", bad]).is_err());
         }
+        let error = Cli::try_parse_from(["losant-invites", "list", "--older-than", "30"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("30d, 30h or 30m"), "{error}");
     }
 
     #[test]
@@ -564,7 +666,7 @@ mod tests {
         let Command::Get(get) = cli.command else {
             panic!("a get")
         };
-        let global = cli.global.merged(get.global);
+        let global = cli.global.merged_with(get.global, |_| None);
         assert_eq!(
             global.timeout,
             losant_invites_client::DEFAULT_REQUEST_TIMEOUT
@@ -595,9 +697,52 @@ mod tests {
         let Command::Delete(delete) = cli.command else {
             panic!("a delete")
         };
-        let global = cli.global.merged(delete.global);
+        let global = cli.global.merged_with(delete.global, |_| None);
         assert_eq!(global.timeout, Duration::from_millis(500));
         assert_eq!(global.output, Some(Output::Text));
         assert_eq!(global.verbose, 2);
+    }
+
+    /// A flag typed before or after the command's name beats the environment; the
+    /// environment fills in only what no flag gave.
+    #[test]
+    fn flags_in_either_place_beat_the_environment() {
+        let env = |name: &str| match name {
+            TOKEN_VAR => Some("env-token".to_owned()),
+            URL_VAR => Some("http://127.0.0.1:9".to_owned()),
+            _ => None,
+        };
+        let parse = |args: &[&str]| {
+            let cli = Cli::parse_from(args.iter().copied().chain(ONE_INVITE));
+            let Command::Get(get) = cli.command else {
+                panic!("a get")
+            };
+            cli.global.merged_with(get.global, env)
+        };
+        for args in [
+            &[
+                "losant-invites",
+                "--token",
+                "typed",
+                "--url",
+                "http://127.0.0.1:1",
+                "get",
+            ][..],
+            &[
+                "losant-invites",
+                "get",
+                "--token",
+                "typed",
+                "--url",
+                "http://127.0.0.1:1",
+            ],
+        ] {
+            let global = parse(args);
+            assert_eq!(global.token.as_deref(), Some("typed"), "{args:?}");
+            assert_eq!(global.url, "http://127.0.0.1:1", "{args:?}");
+        }
+        let global = parse(&["losant-invites", "get"]);
+        assert_eq!(global.token.as_deref(), Some("env-token"));
+        assert_eq!(global.url, "http://127.0.0.1:9");
     }
 }

@@ -6,10 +6,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::{
-    Action, CreateAnswer, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo,
-    parse_duration,
-};
+use crate::duration::{LATENCY, TIMEOUT};
+use crate::{Action, CreateAnswer, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo};
 
 /// Runs a fake Losant Instance Org Invite API until interrupted.
 ///
@@ -54,18 +52,18 @@ pub struct MockArgs {
     pub scripts: Vec<(Vec<Action>, Vec<Fault>)>,
 
     /// How long a client may take to send a request's head, from its first byte (`10s`,
-    /// `500ms`, `2m`, or seconds such as `1.5`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+    /// `500ms`, `2m`: a number and its unit).
+    #[arg(long, value_name = "DURATION", value_parser = TIMEOUT.parser(),
           default_value = "10s")]
     pub header_timeout: Duration,
 
     /// How long a client may take to send a request's body, after its head.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+    #[arg(long, value_name = "DURATION", value_parser = TIMEOUT.parser(),
           default_value = "10s")]
     pub body_timeout: Duration,
 
     /// How long a connection may wait for its next request before it is closed.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+    #[arg(long, value_name = "DURATION", value_parser = TIMEOUT.parser(),
           default_value = "60s")]
     pub idle_timeout: Duration,
 
@@ -99,8 +97,12 @@ fn parse_count(text: &str) -> Result<usize, String> {
     }
 }
 
-/// A size as `64MiB`, `512KiB`, `1GiB`, or a plain number of bytes.
-fn parse_size(text: &str) -> Result<usize, String> {
+/// A size as `64MiB`, `512KiB`, `1GiB`, or a plain number of bytes (the flags of both
+/// command lines that take a size).
+///
+/// # Errors
+/// A message quoting the text and the forms it takes.
+pub fn parse_size(text: &str) -> Result<usize, String> {
     let (number, unit) = split_unit(text);
     let number: usize = number
         .parse()
@@ -160,7 +162,7 @@ fn parse_token(text: &str) -> Result<(String, Vec<String>), String> {
 
 fn parse_latency(text: &str) -> Result<(Vec<Action>, Duration), String> {
     let (actions, latency) = split_pair(text)?;
-    Ok((parse_actions(actions)?, parse_duration(latency)?))
+    Ok((parse_actions(actions)?, LATENCY.parse(latency)?))
 }
 
 fn parse_script(text: &str) -> Result<(Vec<Action>, Vec<Fault>), String> {
@@ -232,9 +234,15 @@ pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
             "token {}  (scope all.Instance: every action)",
             demo::ADMIN_TOKEN
         ));
+        let reads: Vec<&str> = Action::ALL
+            .into_iter()
+            .filter(|action| action.is_granted_by(&["all.Instance.read"]))
+            .map(Action::name)
+            .collect();
         banner.push(format!(
-            "token {}  (scope all.Instance.read: get only)",
-            demo::READ_TOKEN
+            "token {}  (scope all.Instance.read: {} only)",
+            demo::READ_TOKEN,
+            reads.join(" and ")
         ));
         banner.push(format!("invite {}", path(demo::INVITE_ID)));
         banner.push(format!(

@@ -81,7 +81,7 @@ pub enum Fault {
 }
 
 /// Every form a fault is written in, as the command line's help and its errors list them.
-pub const FORMS: &str = "ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop, trickle[:MS], \
+pub const FORMS: &str = "ok, STATUS[:RETRY_AFTER], html[:STATUS], truncate, drop, trickle[:PAUSE], \
 huge[:BYTES], bad-utf8, nested[:DEPTH], wrong-type, redirect:URL, http10, as:STATUS, \
 acted-html[:STATUS] or acted-drop";
 
@@ -105,7 +105,7 @@ impl fmt::Display for Fault {
             Fault::Html { status } => write!(f, "html:{status}"),
             Fault::Truncate => f.write_str("truncate"),
             Fault::Drop => f.write_str("drop"),
-            Fault::Trickle { interval } => write!(f, "trickle:{}", interval.as_millis()),
+            Fault::Trickle { interval } => write!(f, "trickle:{}ms", interval.as_millis()),
             Fault::Huge { bytes } => write!(f, "huge:{bytes}"),
             Fault::BadUtf8 => f.write_str("bad-utf8"),
             Fault::Nested { depth } => write!(f, "nested:{depth}"),
@@ -123,7 +123,8 @@ impl FromStr for Fault {
     type Err = String;
 
     /// Reads the forms `ok`, `STATUS` (`503`), `STATUS:RETRY_AFTER_SECONDS` (`429:2`), `html`
-    /// or `html:STATUS`, `truncate`, `drop`, `trickle` or `trickle:MILLISECONDS_PER_BYTE`,
+    /// or `html:STATUS`, `truncate`, `drop`, `trickle` or `trickle:PAUSE` (the pause before each byte, with its unit: `50ms`,
+    /// `1s`),
     /// `huge` or `huge:BYTES`, `bad-utf8`, `nested` or `nested:DEPTH`, `wrong-type`,
     /// `redirect:URL`, `http10`, `as:STATUS`, `acted-html` or `acted-html:STATUS`, and
     /// `acted-drop`.
@@ -156,7 +157,7 @@ impl FromStr for Fault {
                 interval: Duration::from_millis(100),
             }),
             ("trickle", Some(arg)) => Ok(Fault::Trickle {
-                interval: Duration::from_millis(number(arg)?.into()),
+                interval: pause(arg).map_err(|why| format!("fault {s:?}: {why}"))?,
             }),
             ("huge", None) => Ok(Fault::Huge {
                 bytes: DEFAULT_HUGE_BYTES,
@@ -188,6 +189,23 @@ impl FromStr for Fault {
             }
             _ => Err(format!("unknown fault {s:?}: expected {FORMS}")),
         }
+    }
+}
+
+/// A pause given with its unit, `ms` or `s` (`50ms`, `1s`): a bare number is refused rather
+/// than taken for milliseconds or seconds.
+fn pause(text: &str) -> Result<Duration, String> {
+    let (number, unit) = match text.strip_suffix("ms") {
+        Some(number) => (number, "ms"),
+        None => (text.strip_suffix('s').unwrap_or(text), "s"),
+    };
+    let value = number
+        .parse::<u32>()
+        .map_err(|_| format!("{text:?} is not a pause such as 50ms or 1s"))?;
+    match (text.ends_with('s'), unit) {
+        (false, _) => Err(format!("{text:?} has no unit: write {text}ms or {text}s")),
+        (true, "ms") => Ok(Duration::from_millis(value.into())),
+        (true, _) => Ok(Duration::from_secs(value.into())),
     }
 }
 
@@ -388,7 +406,7 @@ mod tests {
             "html:502",
             "truncate",
             "drop",
-            "trickle:50",
+            "trickle:50ms",
             "as:200",
             "acted-html:504",
             "acted-drop",
@@ -407,6 +425,8 @@ mod tests {
             "429:soon",
             "html:x",
             "trickle:-1",
+            "trickle:50",
+            "trickle:fast",
             "huge:lots",
             "redirect:nowhere",
         ] {

@@ -8,7 +8,7 @@ mod args;
 mod auth;
 mod connections;
 #[cfg(feature = "cli")]
-mod duration;
+pub mod duration;
 mod errors;
 mod faults;
 mod invite;
@@ -21,13 +21,11 @@ mod validate;
 
 pub use action::Action;
 #[cfg(feature = "cli")]
-pub use args::{MockArgs, run};
+pub use args::{MockArgs, parse_size, run};
 pub use connections::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, Limits,
 };
-#[cfg(feature = "cli")]
-pub use duration::parse_duration;
 pub use faults::{Fault, Faults};
 pub use invites::CreateAnswer;
 pub use request_log::{DEFAULT_LOG_BUDGET, LOGGED_BODY_BYTES, REDACTED, RecordedRequest};

@@ -28,7 +28,7 @@ pub mod demo {
     pub const EXPIRED_INVITE_ID: &str = "575ec8687ae143cd83dc4a98";
     /// A token holding `all.Instance`, which grants every action.
     pub const ADMIN_TOKEN: &str = "demo-admin-token";
-    /// A token holding `all.Instance.read`, which grants `get` only.
+    /// A token holding `all.Instance.read`, which grants the reads only (get and list).
     pub const READ_TOKEN: &str = "demo-read-token";
 }
 
