@@ -208,6 +208,47 @@ async fn a_losantdomain_that_cannot_be_a_header_is_refused_before_anything_is_se
 }
 
 #[tokio::test]
+async fn the_client_s_losantdomain_goes_with_every_request_and_a_call_s_own_wins() {
+    let server = support::fake().await;
+    let client = losant_invites_client::Client::builder()
+        .token(demo::ADMIN_TOKEN)
+        .base_url(server.url())
+        .losantdomain("default.example")
+        .build()
+        .unwrap();
+    get(&client, demo::INVITE_ID).await.unwrap();
+    client
+        .instance_org_invites_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .losantdomain("own.example")
+        .send()
+        .await
+        .unwrap();
+    let domains: Vec<Option<String>> = server
+        .requests()
+        .iter()
+        .map(|request| request.header("losantdomain").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        domains,
+        [
+            Some("default.example".to_owned()),
+            Some("own.example".to_owned())
+        ]
+    );
+    let refused = losant_invites_client::Client::builder()
+        .token(demo::ADMIN_TOKEN)
+        .losantdomain("example.com\r\nX-Evil: 1")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        losant_invites_client::BuildError::InvalidHeader("losantdomain")
+    );
+}
+
+#[tokio::test]
 async fn idempotent_actions_are_retried_until_they_succeed() {
     let server = support::fake().await;
     let client = support::client(&server);

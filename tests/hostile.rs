@@ -23,6 +23,7 @@ async fn a_body_over_the_response_limit_is_cut_off_there() {
     );
     let error = get(&support::client(&server)).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    assert!(error.is_too_large(), "{error}");
     assert!(
         error
             .to_string()
@@ -46,6 +47,7 @@ async fn an_announced_length_over_the_limit_is_refused_too() {
         .unwrap();
     let error = get(&client).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    assert!(error.is_too_large(), "{error}");
     let roomy = Client::builder()
         .token(demo::ADMIN_TOKEN)
         .base_url(server.url())

@@ -387,6 +387,7 @@ async fn present<E: Serialize>(
         Generated::CommunicationError(e) | Generated::InvalidUpgrade(e) => transport(action, &e),
         Generated::ResponseBodyError(e) if is_over_cap(&e) => Error::new(action, ErrorKind::Decode)
             .with_status(status)
+            .too_large()
             .with_detail(
                 "the answer is larger than the client's max_response_bytes; the rest was not read",
             ),

@@ -69,6 +69,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     accept_version: Option<String>,
     user_agent: Option<String>,
+    losantdomain: Option<String>,
     request_timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -88,6 +89,7 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             accept_version: None,
             user_agent: None,
+            losantdomain: None,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::standard(),
@@ -108,6 +110,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("accept_version", &self.accept_version)
             .field("user_agent", &self.user_agent)
+            .field("losantdomain", &self.losantdomain)
             .field("request_timeout", &self.request_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -160,6 +163,25 @@ impl ClientBuilder {
     /// The `User-Agent` header; default [`default_user_agent`].
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// The `losantdomain` header ("domain scope of request", rarely needed) of every request:
+    /// set once here rather than on each call. A value given to a request's own
+    /// `losantdomain` setter still wins for that request.
+    ///
+    /// ```
+    /// let client = losant_invites_client::Client::builder()
+    ///     .token("my-api-token")
+    ///     .losantdomain("example.com")
+    ///     .build()?;
+    /// # Ok::<(), losant_invites_client::BuildError>(())
+    /// ```
+    ///
+    /// A value an HTTP header cannot carry (a line break) makes [`build`](Self::build) fail
+    /// with [`BuildError::InvalidHeader`].
+    pub fn losantdomain(mut self, domain: impl Into<String>) -> Self {
+        self.losantdomain = Some(domain.into());
         self
     }
 
@@ -294,6 +316,10 @@ impl ClientBuilder {
                     .unwrap_or_else(|| default_user_agent().to_owned()),
             )?,
             retry: self.retry,
+            losantdomain: self
+                .losantdomain
+                .map(|domain| header("losantdomain", domain))
+                .transpose()?,
             max_response_bytes: self.max_response_bytes,
         };
         let http = match self.http_client {

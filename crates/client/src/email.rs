@@ -8,10 +8,16 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<(), String> {
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && !domain.is_empty() && !domain.contains('@')
         });
-    match shaped {
-        true => Ok(()),
-        false => Err(format!("{field}: {email:?} is not an email address")),
+    if shaped {
+        return Ok(());
     }
+    // A message quotes what was given, never a whole file's worth of it.
+    const SHOWN_CHARS: usize = 40;
+    let shown = match email.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &email[..cut]),
+        None => format!("{email:?}"),
+    };
+    Err(format!("{field}: {shown} is not an email address"))
 }
 
 #[cfg(test)]
@@ -35,5 +41,8 @@ mod tests {
             let error = check_email("email", bad).unwrap_err();
             assert!(error.starts_with("email: "), "{error}");
         }
+        let long = format!("{} @x", "a".repeat(10_000));
+        let error = check_email("email", &long).unwrap_err();
+        assert!(error.len() < 100 && error.contains('…'), "{error}");
     }
 }

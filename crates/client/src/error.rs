@@ -66,6 +66,8 @@ pub struct Error {
     /// Whether the action may have taken effect although it failed, and if so what to
     /// check (the spec's `x-if-outcome-unknown`, when it says).
     possible_effect: Option<Option<&'static str>>,
+    /// Whether the answer was larger than the client reads.
+    too_large: bool,
 }
 
 /// An answer's body, kept whole.
@@ -88,6 +90,7 @@ impl Error {
             body: None,
             attempts: 0,
             possible_effect: None,
+            too_large: false,
         }
     }
 
@@ -148,6 +151,12 @@ impl Error {
     /// what to check.
     pub(crate) fn with_possible_effect(mut self, advice: Option<&'static str>) -> Self {
         self.possible_effect = Some(advice);
+        self
+    }
+
+    /// Marks the error as an answer larger than the client's `max_response_bytes`.
+    pub(crate) fn too_large(mut self) -> Self {
+        self.too_large = true;
         self
     }
 
@@ -258,6 +267,14 @@ impl Error {
     /// How many attempts were made: 0 when nothing was sent, more than 1 after retries.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// Whether the answer was larger than the client reads (its `max_response_bytes`,
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES) unless set), so the
+    /// rest was not read: a list of a very large organization needs a narrower filter or a
+    /// larger limit. The error's kind is [`ErrorKind::Decode`].
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
     }
 
     /// Whether nothing was sent because the input was invalid.

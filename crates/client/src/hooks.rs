@@ -1,5 +1,6 @@
 //! progenitor's hooks, through which every generated request passes: `pre` adds the
-//! credentials and headers Losant's own clients send, and `exec` sends the request as one
+//! credentials and headers Losant's own clients send (and the client's default
+//! `losantdomain`, where the request has none), and `exec` sends the request as one
 //! attempt (see [`crate::attempts`]; retries are the call's, [`crate::call`]).
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -10,6 +11,9 @@ use crate::settings::Settings;
 
 /// The version header Losant reads (progenitor's own `api-version` is dropped at generation).
 const ACCEPT_VERSION: HeaderName = HeaderName::from_static("accept-version");
+/// The domain scope header; a request's own value, set through its builder, wins over the
+/// client's default.
+const LOSANTDOMAIN: HeaderName = HeaderName::from_static("losantdomain");
 
 impl ClientHooks<Settings> for Client {
     async fn pre<E>(
@@ -22,6 +26,11 @@ impl ClientHooks<Settings> for Client {
         headers.insert(AUTHORIZATION, settings.authorization.clone());
         headers.insert(ACCEPT_VERSION, settings.accept_version.clone());
         headers.insert(USER_AGENT, settings.user_agent.clone());
+        if let Some(domain) = &settings.losantdomain
+            && !headers.contains_key(LOSANTDOMAIN)
+        {
+            headers.insert(LOSANTDOMAIN, domain.clone());
+        }
         Ok(())
     }
 

@@ -15,6 +15,8 @@ pub(crate) struct Settings {
     pub(crate) accept_version: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
+    /// The `losantdomain` header of every request that sets none of its own.
+    pub(crate) losantdomain: Option<HeaderValue>,
     /// The most bytes of an answer's body the client reads.
     pub(crate) max_response_bytes: usize,
 }
@@ -26,6 +28,7 @@ impl std::fmt::Debug for Settings {
             .field("accept_version", &self.accept_version)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("losantdomain", &self.losantdomain)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
