@@ -1,0 +1,153 @@
+//! What an organization holds at one moment, read once: its invites (one list call however
+//! many there are) and the time they were read, which every plan judges expiry and age by.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use losant_invites_client::{Client, Error, types};
+
+use crate::identity::email_key;
+use crate::org::Org;
+
+/// The organization's invites as Losant listed them, and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The organization.
+    pub org: Org,
+    /// When the list was read: expiry and age are judged at this moment.
+    pub taken_at: DateTime<Utc>,
+    /// The invites, in Losant's order.
+    pub invites: Vec<types::OrgInvite>,
+    /// The rest of Losant's answer (its `count`, the filter and sort it echoed), the items
+    /// taken out into [`invites`](Self::invites).
+    pub invite_listing: types::OrgInviteCollection,
+}
+
+/// Which invites a list call asks Losant for, and in which order: Losant filters on one field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InviteQuery {
+    /// Losant's filter, if any.
+    pub filter: Option<InviteFilter>,
+    /// Losant's order, if any: a field and a direction.
+    pub sort: Option<(
+        types::InstanceOrgInvitesGetSortField,
+        types::InstanceOrgInvitesGetSortDirection,
+    )>,
+}
+
+/// Losant's list filter: one field and a glob.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InviteFilter {
+    /// Invites whose email matches the glob (`*` for any run of characters).
+    Email(String),
+    /// Invites of this organization role.
+    Role(types::OrgRole),
+}
+
+impl Snapshot {
+    /// A snapshot of `invites` taken at `taken_at`, as a program or a test makes one.
+    pub fn new(org: Org, taken_at: DateTime<Utc>, invites: Vec<types::OrgInvite>) -> Self {
+        Self {
+            invite_listing: types::OrgInviteCollection {
+                count: Some(invites.len() as i64),
+                filter: None,
+                filter_field: None,
+                instance_id: Some(org.instance_id.clone()),
+                items: None,
+                org_id: Some(org.org_id.clone()),
+                sort_direction: None,
+                sort_field: None,
+                extra: serde_json::Map::new(),
+            },
+            org,
+            taken_at,
+            invites,
+        }
+    }
+
+    /// Reads every invite of `org`: one list call.
+    ///
+    /// # Errors
+    /// The client's error, when the list call fails; a list larger than the client reads is
+    /// [`Error::is_too_large`].
+    pub async fn read(client: &Client, org: &Org) -> Result<Self, Error> {
+        Self::read_invites(client, org, &InviteQuery::default()).await
+    }
+
+    /// Reads the invites of `org` that `query` asks for: one list call.
+    ///
+    /// # Errors
+    /// As [`read`](Self::read).
+    pub async fn read_invites(
+        client: &Client,
+        org: &Org,
+        query: &InviteQuery,
+    ) -> Result<Self, Error> {
+        let mut request = client
+            .instance_org_invites_get()
+            .instance_id(&org.instance_id)
+            .org_id(&org.org_id);
+        match &query.filter {
+            Some(InviteFilter::Email(glob)) => {
+                request = request
+                    .filter_field(types::InstanceOrgInvitesGetFilterField::Email)
+                    .filter(glob.clone());
+            }
+            Some(InviteFilter::Role(role)) => {
+                request = request
+                    .filter_field(types::InstanceOrgInvitesGetFilterField::Role)
+                    .filter(role.to_string());
+            }
+            None => {}
+        }
+        if let Some((field, direction)) = query.sort {
+            request = request.sort_field(field).sort_direction(direction);
+        }
+        let mut listing = request.send().await?.into_inner();
+        let taken_at = Utc::now();
+        let invites = listing.items.take().map(Vec::from).unwrap_or_default();
+        Ok(Self {
+            org: org.clone(),
+            taken_at,
+            invites,
+            invite_listing: listing,
+        })
+    }
+
+    /// Whether `invite` counts as pending: not known to have expired when the snapshot was
+    /// taken. An invite whose expiry cannot be told counts as pending, so that nobody is
+    /// invited twice on a guess.
+    pub fn is_pending(&self, invite: &types::OrgInvite) -> bool {
+        invite.has_expired_at(self.taken_at) != Some(true)
+    }
+
+    /// The invites of each email (by [`email_key`]), in the snapshot's order.
+    pub fn invites_by_email(&self) -> HashMap<String, Vec<&types::OrgInvite>> {
+        let mut by_email: HashMap<String, Vec<&types::OrgInvite>> = HashMap::new();
+        for invite in &self.invites {
+            if let Some(email) = invite.email.as_deref() {
+                by_email.entry(email_key(email)).or_default().push(invite);
+            }
+        }
+        by_email
+    }
+}
+
+/// The newest of `invites` by their date (the last of them when dates tie or are missing).
+pub(crate) fn newest<'a>(
+    invites: impl IntoIterator<Item = &'a types::OrgInvite>,
+) -> Option<&'a types::OrgInvite> {
+    invites
+        .into_iter()
+        .fold(None, |newest, invite| match newest {
+            None => Some(invite),
+            Some(held) => {
+                let date = |i: &types::OrgInvite| i.invite_date.as_ref().map(|d| d.to_utc());
+                if date(invite) >= date(held) {
+                    Some(invite)
+                } else {
+                    Some(held)
+                }
+            }
+        })
+}
