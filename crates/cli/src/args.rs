@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use losant_invites_client::{LosantId, types};
+use losant_invites_housekeeping::roster::{allowed_values, parse_grant};
 use losant_invites_mock::duration::{AGE, TIMEOUT};
 
 const EXIT_CODES: &str = "\
@@ -385,7 +386,7 @@ pub struct ByRole {
 
 /// Invites chosen by what they are: the list's selectors, combinable. The organization role
 /// is a selector too, given by each command under its own flag (`--role`, or resend's
-/// `--current-role`), and kept here once read.
+/// `--current-role`).
 #[derive(Debug, Default, Args)]
 pub struct Select {
     /// Only invites whose email matches GLOB (`*` for any run of characters), sent as Losant's
@@ -405,10 +406,6 @@ pub struct Select {
     /// such as `30d`, `12h` or `90m`.
     #[arg(long, value_name = "DURATION", value_parser = AGE.parser())]
     pub older_than: Option<Duration>,
-
-    /// The organization role selected, from the command's own flag.
-    #[arg(skip)]
-    pub role: Option<types::OrgRole>,
 }
 
 /// A list's order, as `--sort` gives it.
@@ -490,6 +487,12 @@ pub struct Invite {
     #[arg(long, short = 'y', requires = "from")]
     pub yes: bool,
 
+    /// Invite even when the email already has an invite (pending or expired): without it,
+    /// the organization's invites of that email are looked up first, and a pending one means
+    /// nothing is sent.
+    #[arg(long, conflicts_with = "from")]
+    pub force: bool,
+
     /// Print what would be sent, and send nothing (a roster's pending invites are still
     /// listed, to show which rows would be skipped).
     #[arg(long)]
@@ -548,16 +551,6 @@ fn parse_id(text: &str) -> Result<LosantId, String> {
         .map_err(|e: losant_invites_client::InvalidLosantId| e.to_string())
 }
 
-/// The values an enum of the spec accepts, read from its JSON Schema.
-pub(crate) fn allowed_values<T: schemars::JsonSchema>() -> Vec<String> {
-    let schema = schemars::schema_for!(T);
-    let values = schema.schema.enum_values.unwrap_or_default();
-    values
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
 /// A parser of a role enum of the spec that knows its values, for `--help` and for shell
 /// completion.
 fn role_parser<T>() -> impl TypedValueParser<Value = T>
@@ -568,20 +561,6 @@ where
         text.parse::<T>()
             .map_err(|_| format!("unknown role {text:?}"))
     })
-}
-
-pub(crate) fn parse_grant(text: &str) -> Result<types::ResourceRoleGrant, String> {
-    let (id, role) = text
-        .split_once('=')
-        .ok_or_else(|| format!("{text:?} is not ID=ROLE"))?;
-    let resource_id = parse_id(id)?;
-    let role = role.parse().map_err(|_| {
-        format!(
-            "unknown role {role:?}; expected one of {}",
-            allowed_values::<types::ResourceRole>().join(", ")
-        )
-    })?;
-    Ok(types::ResourceRoleGrant { resource_id, role })
 }
 
 #[cfg(test)]

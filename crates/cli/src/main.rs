@@ -1,16 +1,17 @@
-//! `losant-invites`: look up, resend and revoke Losant instance organization invites.
+//! `losant-invites`: look up, resend and revoke Losant instance organization invites, and
+//! keep them in order, from a shell. The jobs are `losant-invites-housekeeping`'s; this reads
+//! the command line, asks, draws and exits.
 
 mod args;
-mod bulk;
+mod choose;
 mod commands;
-mod completions;
+mod context;
 mod exit;
-mod invite;
-mod list;
+mod files;
+mod job;
 mod output;
-mod renew;
-mod roster;
-mod select;
+mod plan_view;
+mod run_view;
 mod verbose;
 
 use std::process::ExitCode;

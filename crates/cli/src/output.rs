@@ -4,11 +4,40 @@
 use std::fmt::Display;
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
 use comfy_table::{ContentArrangement, Table, presets};
 use losant_invites_client::{Error, ErrorKind, LosantId, types};
 use serde_json::{Value, json};
 
 use crate::exit::BROKEN_PIPE;
+
+/// A date and time for people, in the one format of every table, line and plan:
+/// `2026-12-06 07:15 UTC`.
+pub fn date(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// How many rows of a plan or list a person is shown before the rest is counted instead: a
+/// screenful. The whole of it is in `--output json` and `ndjson`.
+pub const SHOWN_ROWS: usize = 20;
+
+/// The line that stands for the rows not shown, if any.
+pub fn more_rows(total: usize, what: &str) -> Option<String> {
+    (total > SHOWN_ROWS).then(|| {
+        format!(
+            "… and {} more {what} (all of them: --output json or ndjson)",
+            total - SHOWN_ROWS
+        )
+    })
+}
+
+/// `1 invite`, `6 invites`: `count` of `thing`, which takes an `s` for more than one.
+pub fn counted(count: usize, thing: &str) -> String {
+    match count {
+        1 => format!("1 {thing}"),
+        n => format!("{n} {thing}s"),
+    }
+}
 
 /// Prints `text` and a newline on stdout. When stdout is closed (`… | head -1`), the program
 /// ends at once, quietly, with the status a shell gives a program a pipe stopped.
@@ -19,11 +48,26 @@ pub fn print_line(text: impl Display) {
 /// Prints bytes on stdout, as [`print_line`] does lines.
 pub fn print_bytes(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush())
+    let written = stdout.write_all(bytes).and_then(|()| stdout.flush());
+    ended_if_closed(written);
+}
+
+/// Ends the program quietly with 141 when `written` failed because stdout was closed.
+fn ended_if_closed(written: std::io::Result<()>) {
+    if let Err(e) = written
         && e.kind() == std::io::ErrorKind::BrokenPipe
     {
         std::process::exit(BROKEN_PIPE.into());
     }
+}
+
+/// Writes a large JSON document on stdout as it is made, without holding it whole: `write`
+/// gets a buffered stdout. A closed stdout ends the program as [`print_line`] does.
+pub fn stream_json(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout);
+    let written = write(&mut out).and_then(|()| out.flush());
+    ended_if_closed(written);
 }
 
 /// Prints `text` and a newline on stderr; nobody reading it is no reason to stop.
@@ -88,9 +132,12 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
         )
     };
     let status = match invite.has_expired {
-        Some(true) => "expired".to_owned(),
+        Some(true) => match invite.expires_at() {
+            Some(when) => format!("expired {}", date(when)),
+            None => "expired".to_owned(),
+        },
         Some(false) => match invite.expires_at() {
-            Some(when) => format!("pending, expires {}", when.to_rfc3339()),
+            Some(when) => format!("pending, expires {}", date(when)),
             None => "pending".to_owned(),
         },
         None => "-".to_owned(),
@@ -112,7 +159,7 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
         ("dashboards", grants(&invite.dashboard_roles)),
         (
             "invited",
-            or_dash(invite.invite_date.as_ref().map(|d| d.to_utc().to_rfc3339())),
+            or_dash(invite.invite_date.as_ref().map(|d| date(d.to_utc()))),
         ),
         ("status", status),
     ];
@@ -124,6 +171,42 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
         .map(|(label, value)| format!("{label:<13}{value}"))
         .collect();
     lines.join("\n")
+}
+
+/// Invites as a table for people: ID, email, role, when invited, when it expires (or did), at
+/// most [`SHOWN_ROWS`] of them with a line counting the rest.
+pub fn invite_table<'a>(
+    invites: impl ExactSizeIterator<Item = &'a types::OrgInvite>,
+    now: DateTime<Utc>,
+) -> String {
+    let total = invites.len();
+    let when = |at: Option<DateTime<Utc>>| at.map_or_else(|| "-".to_owned(), date);
+    let rows = invites.take(SHOWN_ROWS).map(|invite| {
+        let expires = match invite.has_expired_at(now) {
+            Some(true) => format!("expired {}", when(invite.expires_at())),
+            _ => when(invite.expires_at()),
+        };
+        [
+            id_text(invite.id.as_ref()),
+            invite
+                .email
+                .as_deref()
+                .map_or("-", String::as_str)
+                .to_owned(),
+            invite
+                .role
+                .as_ref()
+                .map_or_else(|| "-".to_owned(), ToString::to_string),
+            when(invite.invite_date.as_ref().map(|d| d.to_utc())),
+            expires,
+        ]
+    });
+    let mut text = table(["ID", "EMAIL", "ROLE", "INVITED", "EXPIRES"], rows);
+    if let Some(more) = more_rows(total, "invites") {
+        text.push_str(&more);
+        text.push('\n');
+    }
+    text
 }
 
 /// A failure as JSON: its kind, the HTTP status, Losant's `type` and `message` and its whole
@@ -156,4 +239,9 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 /// JSON of `value` on one line, for `--output ndjson`.
 pub fn to_json_line<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Anything the client decoded, as JSON; it was decoded from JSON, so it encodes back.
+pub fn to_value<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|e| json!({ "error": e.to_string() }))
 }

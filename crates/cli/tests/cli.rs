@@ -324,7 +324,7 @@ fn transport_failures_and_timeouts_exit_3() {
     );
     let slow = fake.run(&args(
         "get",
-        &["--invite-id", INVITES[0], "--timeout", "0.3"],
+        &["--invite-id", INVITES[0], "--timeout", "300ms"],
     ));
     assert_eq!(code(&slow), 3, "{}", stderr(&slow));
     assert!(stderr(&slow).contains("timed out"), "{}", stderr(&slow));
@@ -836,7 +836,7 @@ fn a_bulk_delete_on_a_terminal_asks_first() {
 #[test]
 fn messages_speak_the_command_line_s_words() {
     let fake = Fake::start();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &["--invite-id", "123"],
             r#"invalid value '123' for '--invite-id <ID>': "123" is not a Losant ID"#,
@@ -851,7 +851,16 @@ fn messages_speak_the_command_line_s_words() {
         ),
         (
             &["--invite-id", INVITES[0], "--timeout", "soon"],
-            "is not a duration such as 1.5 (seconds), 1.5s, 500ms or 2m",
+            "is not a duration such as 30s, 500ms or 2m",
+        ),
+        // A number without its unit is refused, not guessed: the units fit the flag.
+        (
+            &["--invite-id", INVITES[0], "--timeout", "30"],
+            "\"30\" has no unit: write 30s, 30ms or 30m",
+        ),
+        (
+            &["--expired", "--older-than", "30"],
+            "\"30\" has no unit: write 30d, 30h or 30m",
         ),
     ];
     for (rest, says) in cases {
@@ -1085,6 +1094,7 @@ fn invite_makes_one_invite_and_prints_it() {
     assert!(fake.exists(invite["id"].as_str().unwrap()));
 
     fake.server.clear_requests();
+    // A dry run looks the email up (a read) and sends nothing else.
     let dry = fake.run(&args(
         "invite",
         &[
@@ -1102,6 +1112,21 @@ fn invite_makes_one_invite_and_prints_it() {
         stdout_json(&dry)["requests"][0]["body"],
         json!({"email": "x@example.com", "role": "edit"})
     );
+    let looked: Vec<(String, Vec<(String, String)>)> = fake
+        .server
+        .requests()
+        .into_iter()
+        .map(|request| (request.method, request.query))
+        .collect();
+    assert_eq!(looked.len(), 1, "{looked:?}");
+    assert_eq!(looked[0].0, "GET");
+    assert!(
+        looked[0]
+            .1
+            .contains(&("filter".to_owned(), "x@example.com".to_owned())),
+        "{looked:?}"
+    );
+    fake.server.clear_requests();
     let bad = fake.run(&args(
         "invite",
         &["--email", "not an email", "--role", "edit"],
@@ -1112,11 +1137,7 @@ fn invite_makes_one_invite_and_prints_it() {
         "{}",
         stderr(&bad)
     );
-    assert_eq!(
-        fake.sent(),
-        0,
-        "neither a dry run nor invalid input sends anything"
-    );
+    assert_eq!(fake.sent(), 0, "invalid input sends nothing");
     let ids_elsewhere = fake.run(&args(
         "get",
         &["--invite-id", INVITES[0], "--output", "ids"],

@@ -115,7 +115,10 @@ fn bash_completes_commands_options_and_values() {
         commands.contains(&"list".to_owned()) && commands.contains(&"invite".to_owned()),
         "{commands:?}"
     );
+    // `ids` is offered only where it works.
     let outputs = bash_offers(&["losant-invites", "get", "--output", ""]);
+    assert_eq!(outputs, ["text", "json", "ndjson"]);
+    let outputs = bash_offers(&["losant-invites", "list", "--output", ""]);
     assert_eq!(outputs, ["text", "json", "ndjson", "ids"]);
 }
 

@@ -146,6 +146,23 @@ pub fn for_selection(snapshot: &Snapshot, selection: &Selection, intent: &Intent
     }
 }
 
+/// The plan of `intent` on the one invite `invite_id`, without looking at the organization.
+pub fn for_one(org: &Org, invite_id: &losant_invites_client::LosantId, intent: &Intent) -> Plan {
+    Plan {
+        org: org.clone(),
+        made_at: None,
+        steps: vec![Step {
+            subject: Subject {
+                invite_id: Some(invite_id.clone()),
+                email: None,
+                line: None,
+            },
+            action: intent.action(invite_id.clone(), None),
+            reason: Reason::Listed,
+        }],
+    }
+}
+
 /// The plan of `intent` on each invite of `list`, in its order, without looking at the
 /// organization; a repeated ID is acted on once ([`Reason::RepeatOf`]).
 pub fn for_ids(org: &Org, list: &IdList, intent: &Intent) -> Plan {

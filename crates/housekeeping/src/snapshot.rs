@@ -19,7 +19,8 @@ pub struct Snapshot {
     /// The invites, in Losant's order.
     pub invites: Vec<types::OrgInvite>,
     /// The rest of Losant's answer (its `count`, the filter and sort it echoed), the items
-    /// taken out into [`invites`](Self::invites).
+    /// taken out into [`invites`](Self::invites): `items` is left an empty list where Losant
+    /// sent a list, and none where it sent none.
     pub invite_listing: types::OrgInviteCollection,
 }
 
@@ -53,7 +54,7 @@ impl Snapshot {
                 filter: None,
                 filter_field: None,
                 instance_id: Some(org.instance_id.clone()),
-                items: None,
+                items: Some(Vec::new().into()),
                 org_id: Some(org.org_id.clone()),
                 sort_direction: None,
                 sort_field: None,
@@ -105,7 +106,11 @@ impl Snapshot {
         }
         let mut listing = request.send().await?.into_inner();
         let taken_at = Utc::now();
-        let invites = listing.items.take().map(Vec::from).unwrap_or_default();
+        let items = listing.items.take();
+        // Left an empty list where Losant sent one, and none where it sent none, so that the
+        // listing still says which it was.
+        listing.items = items.as_ref().map(|_| Vec::new().into());
+        let invites = items.map(Vec::from).unwrap_or_default();
         Ok(Self {
             org: org.clone(),
             taken_at,

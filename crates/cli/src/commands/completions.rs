@@ -5,6 +5,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::args::Cli;
+use crate::exit::Outcome;
 use crate::output::print_bytes;
 
 const NAME: &str = "losant-invites";
@@ -15,8 +16,9 @@ const NAME: &str = "losant-invites";
 const BASH_NAME: &str = "losant_invites";
 
 /// Prints the completion script for `shell`.
-pub fn print(shell: Shell) {
+pub fn run(shell: Shell) -> Outcome {
     print_bytes(&script(shell));
+    Outcome::SUCCESS
 }
 
 fn script(shell: Shell) -> Vec<u8> {

@@ -1,0 +1,97 @@
+//! Which invites a command acts on: one by ID, every one of a list of IDs, or those that
+//! selectors choose from one list call; each turned into the library's plan, with the plan
+//! for people and the question to ask.
+
+use std::path::Path;
+
+use losant_invites_client::{Client, LosantId};
+use losant_invites_housekeeping::{IdList, Intent, Plan, Selection, Snapshot, plan_invites};
+
+use crate::args::{Invites, Select};
+use crate::context::Context;
+use crate::exit::Failure;
+use crate::files::read_input;
+use crate::plan_view;
+
+/// The invites a command acts on.
+pub enum Chosen {
+    /// One invite, by ID.
+    One(LosantId),
+    /// Several: the plan, its text for people, whether a person may be asked (not when the
+    /// list came on stdin), and what nothing to do means.
+    Several {
+        plan: Plan,
+        plan_text: String,
+        may_ask: bool,
+        nothing: String,
+    },
+}
+
+/// The selection the selectors describe, the role coming from the command's own flag.
+pub fn selection(
+    select: &Select,
+    role: Option<losant_invites_client::types::OrgRole>,
+) -> Selection {
+    Selection {
+        email: select.email.clone(),
+        role,
+        expired: select.expired,
+        pending: select.pending,
+        older_than: select.older_than,
+    }
+}
+
+/// The invites `invites` names, planned for `intent`: by ID, from a list (every line checked
+/// first), or chosen by `selection` from one list call.
+pub async fn chosen(
+    ctx: &Context,
+    client: &Client,
+    org: &crate::args::Org,
+    invites: &Invites,
+    selection: Selection,
+    intent: &Intent,
+) -> Result<Chosen, Failure> {
+    let org = Context::org(org);
+    if let Some(id) = &invites.invite_id {
+        return Ok(Chosen::One(id.clone()));
+    }
+    if let Some(path) = &invites.invite_ids_from {
+        let bytes = read_input(path, "invite IDs")?;
+        let list = IdList::parse(&bytes).map_err(|e| {
+            Failure::usage(format!(
+                "invalid invite IDs, nothing was sent:\n  {}",
+                e.to_string().replace('\n', "\n  ")
+            ))
+        })?;
+        return Ok(Chosen::Several {
+            plan: plan_invites::for_ids(&org, &list, intent),
+            plan_text: String::new(),
+            may_ask: path != Path::new("-"),
+            nothing: "the list holds no invite IDs".to_owned(),
+        });
+    }
+    if !selection.is_given() {
+        return Err(Failure::usage(
+            "say which invites: --invite-id, --invite-ids-from, or selectors such as --expired, \
+             --pending, --older-than, --email or --role",
+        ));
+    }
+    // A resend must see every invite of each email it chooses, so Losant's filter is the
+    // email alone then; otherwise the email, else the role.
+    let query = match intent {
+        Intent::Resend(_) | Intent::Renew => selection.query_whole_emails(),
+        Intent::Get | Intent::Revoke => selection.query(),
+    };
+    let snapshot = Snapshot::read_invites(client, &org, &query)
+        .await
+        .map_err(|e| ctx.list_failure(e))?;
+    let plan = plan_invites::for_selection(&snapshot, &selection, intent);
+    let criteria = plan_view::criteria(&selection);
+    let chosen = selection.choose(&snapshot);
+    Ok(Chosen::Several {
+        plan_text: plan_view::selected(&plan, &chosen, &criteria, snapshot.taken_at),
+        plan,
+        may_ask: true,
+        nothing: format!("no invites match ({criteria})"),
+    })
+}

@@ -1,0 +1,77 @@
+//! `losant-invites delete`: revoke invites (instanceOrgInvite.delete), one, a list, or those
+//! the selectors choose, such as the stale ones: `delete --expired --older-than 30d`.
+
+use losant_invites_housekeeping::{Intent, Outcome, plan_invites};
+use serde_json::json;
+
+use crate::args::Delete;
+use crate::choose::{self, Chosen};
+use crate::context::Context;
+use crate::exit::{Failure, Outcome as Exit};
+use crate::job::{self, Job};
+use crate::output::counted;
+
+pub async fn run(ctx: &Context, delete: Delete) -> Result<Exit, Failure> {
+    let client = ctx.client()?;
+    let selection = choose::selection(&delete.invites.select, delete.by_role.role);
+    let chosen = choose::chosen(
+        ctx,
+        &client,
+        &delete.org,
+        &delete.invites,
+        selection,
+        &Intent::Revoke,
+    )
+    .await?;
+    match chosen {
+        Chosen::One(id) => {
+            let plan = plan_invites::for_one(&Context::org(&delete.org), &id, &Intent::Revoke);
+            if delete.invites.dry_run {
+                return job::dry_run(ctx, &client, &plan).await;
+            }
+            match job::run_one(&client, &plan, delete.ignore_missing).await? {
+                Outcome::AlreadyGone(error) => job::print_one(
+                    ctx,
+                    || format!("invite {id} already gone ({error})"),
+                    &json!({ "inviteId": id, "alreadyGone": true }),
+                ),
+                _ => job::print_one(
+                    ctx,
+                    || format!("deleted invite {id}"),
+                    &json!({ "success": true }),
+                ),
+            }
+            Ok(Exit::SUCCESS)
+        }
+        Chosen::Several {
+            plan,
+            plan_text,
+            may_ask,
+            nothing,
+        } => {
+            let count = plan.acting().count();
+            Job {
+                ctx,
+                client: &client,
+                question: may_ask.then(|| {
+                    (
+                        format!(
+                            "delete {} of organization {}?",
+                            counted(count, "invite"),
+                            plan.org.org_id
+                        ),
+                        "cancelled: nothing was deleted".to_owned(),
+                    )
+                }),
+                plan,
+                plan_text,
+                nothing,
+                dry_run: delete.invites.dry_run,
+                concurrency: delete.invites.concurrency.into(),
+                ignore_missing: delete.ignore_missing,
+            }
+            .run()
+            .await
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `losant-invites get`: look invites up (instanceOrgInvite.get), one, a list, or those the
+//! selectors choose.
+
+use losant_invites_housekeeping::{Answer, Intent, Outcome, plan_invites};
+
+use crate::args::Get;
+use crate::choose::{self, Chosen};
+use crate::context::Context;
+use crate::exit::{Failure, Outcome as Exit};
+use crate::job::{self, Job};
+use crate::output::{invite_text, to_value};
+
+pub async fn run(ctx: &Context, get: Get) -> Result<Exit, Failure> {
+    let client = ctx.client()?;
+    let selection = choose::selection(&get.invites.select, get.by_role.role);
+    let chosen = choose::chosen(
+        ctx,
+        &client,
+        &get.org,
+        &get.invites,
+        selection,
+        &Intent::Get,
+    )
+    .await?;
+    match chosen {
+        Chosen::One(id) => {
+            let plan = plan_invites::for_one(&Context::org(&get.org), &id, &Intent::Get);
+            if get.invites.dry_run {
+                return job::dry_run(ctx, &client, &plan).await;
+            }
+            if let Outcome::Done(done) = job::run_one(&client, &plan, false).await?
+                && let Answer::Invite(invite) = &done.answer
+            {
+                job::print_one(ctx, || invite_text(invite), &to_value(invite));
+            }
+            Ok(Exit::SUCCESS)
+        }
+        Chosen::Several {
+            plan,
+            plan_text,
+            nothing,
+            ..
+        } => {
+            Job {
+                ctx,
+                client: &client,
+                plan,
+                plan_text,
+                question: None,
+                nothing,
+                dry_run: get.invites.dry_run,
+                concurrency: get.invites.concurrency.into(),
+                ignore_missing: false,
+            }
+            .run()
+            .await
+        }
+    }
+}
