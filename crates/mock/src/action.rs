@@ -1,5 +1,6 @@
-//! The Losant actions the fake serves, and the scopes that grant each of them. Where each is
-//! served (its method and path) is the routing table's (`routes.rs`).
+//! The Losant actions the fake serves: each one's name, where it is served (its method and
+//! path) and the scopes that grant it. Which handler answers it is the routing table's
+//! (`routes.rs`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -19,14 +20,34 @@ pub enum Action {
     Create,
 }
 
-/// What the fake knows of each action: Losant's name, the short name its command line takes
-/// too, and the scopes that grant it.
-const ACTIONS: [(Action, &str, &str, &[&str]); 5] = [
-    (
-        Action::Get,
-        "instanceOrgInvite.get",
-        "get",
-        &[
+/// The path of one invite, in axum's syntax.
+const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
+/// The path of an organization's invites.
+const INVITES_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites";
+
+/// What the fake knows of one action.
+struct Facts {
+    action: Action,
+    /// Losant's name, such as `instanceOrgInvite.get`.
+    losant: &'static str,
+    /// The short name the command line takes too, such as `get`.
+    short: &'static str,
+    method: &'static str,
+    /// In axum's syntax.
+    path: &'static str,
+    /// A token needs one of them.
+    scopes: &'static [&'static str],
+}
+
+/// Every action the fake serves.
+const ACTIONS: [Facts; 5] = [
+    Facts {
+        action: Action::Get,
+        losant: "instanceOrgInvite.get",
+        short: "get",
+        method: "GET",
+        path: INVITE_PATH,
+        scopes: &[
             "all.Instance",
             "all.Instance.read",
             "all.User",
@@ -34,34 +55,40 @@ const ACTIONS: [(Action, &str, &str, &[&str]); 5] = [
             "instanceOrgInvite.*",
             "instanceOrgInvite.get",
         ],
-    ),
-    (
-        Action::Delete,
-        "instanceOrgInvite.delete",
-        "delete",
-        &[
+    },
+    Facts {
+        action: Action::Delete,
+        losant: "instanceOrgInvite.delete",
+        short: "delete",
+        method: "DELETE",
+        path: INVITE_PATH,
+        scopes: &[
             "all.Instance",
             "all.User",
             "instanceOrgInvite.*",
             "instanceOrgInvite.delete",
         ],
-    ),
-    (
-        Action::ResendInvite,
-        "instanceOrgInvite.resendInvite",
-        "resendInvite",
-        &[
+    },
+    Facts {
+        action: Action::ResendInvite,
+        losant: "instanceOrgInvite.resendInvite",
+        short: "resendInvite",
+        method: "POST",
+        path: INVITE_PATH,
+        scopes: &[
             "all.Instance",
             "all.User",
             "instanceOrgInvite.*",
             "instanceOrgInvite.resendInvite",
         ],
-    ),
-    (
-        Action::List,
-        "instanceOrgInvites.get",
-        "list",
-        &[
+    },
+    Facts {
+        action: Action::List,
+        losant: "instanceOrgInvites.get",
+        short: "list",
+        method: "GET",
+        path: INVITES_PATH,
+        scopes: &[
             "all.Instance",
             "all.Instance.read",
             "all.User",
@@ -69,18 +96,20 @@ const ACTIONS: [(Action, &str, &str, &[&str]); 5] = [
             "instanceOrgInvites.*",
             "instanceOrgInvites.get",
         ],
-    ),
-    (
-        Action::Create,
-        "instanceOrgInvites.post",
-        "create",
-        &[
+    },
+    Facts {
+        action: Action::Create,
+        losant: "instanceOrgInvites.post",
+        short: "create",
+        method: "POST",
+        path: INVITES_PATH,
+        scopes: &[
             "all.Instance",
             "all.User",
             "instanceOrgInvites.*",
             "instanceOrgInvites.post",
         ],
-    ),
+    },
 ];
 
 impl Action {
@@ -93,39 +122,38 @@ impl Action {
         Action::Create,
     ];
 
-    fn facts(self) -> (&'static str, &'static str, &'static [&'static str]) {
-        let (_, losant, short, scopes) = ACTIONS
+    fn facts(self) -> &'static Facts {
+        ACTIONS
             .iter()
-            .find(|(action, ..)| *action == self)
-            .expect("every action is in the table");
-        (losant, short, scopes)
+            .find(|facts| facts.action == self)
+            .expect("every action is in the table")
     }
 
     /// Losant's name of the action, such as `instanceOrgInvite.get`.
     pub fn losant_name(self) -> &'static str {
-        self.facts().0
+        self.facts().losant
     }
 
     /// The short name the command line's `--fault` and `--latency` take too: `get`, `delete`,
     /// `resendInvite`, `list` or `create`.
     pub fn name(self) -> &'static str {
-        self.facts().1
+        self.facts().short
     }
 
     /// The HTTP method of the action.
     pub fn method(self) -> &'static str {
-        crate::routes::route_of(self).0
+        self.facts().method
     }
 
     /// The path the action is served on, in axum's syntax, such as
     /// `/instances/{instanceId}/orgs/{orgId}/invites`.
     pub fn path(self) -> &'static str {
-        crate::routes::route_of(self).1
+        self.facts().path
     }
 
     /// The scopes that grant the action: a token needs at least one of them.
     pub fn accepted_scopes(self) -> &'static [&'static str] {
-        self.facts().2
+        self.facts().scopes
     }
 
     /// Whether a token holding `scopes` may run the action.
@@ -134,6 +162,23 @@ impl Action {
             .iter()
             .any(|scope| self.accepted_scopes().contains(&scope.as_ref()))
     }
+}
+
+/// Whether `path` is one the fake serves: the literal segments of an action's path, and a
+/// non-empty segment for each `{parameter}`.
+pub(crate) fn is_served(path: &str) -> bool {
+    let got: Vec<&str> = path.split('/').collect();
+    ACTIONS.iter().any(|facts| {
+        let want: Vec<&str> = facts.path.split('/').collect();
+        want.len() == got.len()
+            && want
+                .iter()
+                .zip(&got)
+                .all(|(want, got)| match want.starts_with('{') {
+                    true => !got.is_empty(),
+                    false => want == got,
+                })
+    })
 }
 
 impl fmt::Display for Action {

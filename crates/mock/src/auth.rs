@@ -6,7 +6,7 @@ use axum::response::Response;
 
 use crate::action::Action;
 use crate::errors::error;
-use crate::server::{Shared, lock};
+use crate::state::{Shared, lock};
 
 /// The bearer token of a request, or why it has none, as Losant says it.
 pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&str, &'static str> {

@@ -47,9 +47,8 @@ impl DurationSyntax {
     pub fn parse(&self, text: &str) -> Result<Duration, String> {
         let trimmed = text.trim();
         let quoted = quote(trimmed);
-        let is_number = !trimmed.is_empty()
-            && trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            && trimmed.bytes().any(|b| b.is_ascii_digit());
+        let is_number = trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && trimmed.parse::<f64>().is_ok();
         if is_number {
             let suggestions: Vec<String> = self
                 .examples

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::call::Call;
 use crate::errors;
-use crate::routes::Call;
 use crate::store::{Missing, Store};
 use crate::validate;
 

@@ -12,21 +12,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use wildmatch::WildMatch;
 
+use crate::call::{Call, CreateAnswer};
 use crate::errors;
-use crate::routes::Call;
 use crate::store::{Missing, Store};
 use crate::validate;
-
-/// What the create action answers with: Losant's 1.21–1.30 sources type it as the collection,
-/// the Python client for 1.31 as the single new invite. A client that lasts takes both.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CreateAnswer {
-    /// The organization's invites, as a list answers them (API 1.29.1).
-    #[default]
-    Collection,
-    /// The new invite alone.
-    Invite,
-}
 
 fn missing(missing: Missing) -> Response {
     errors::not_found(missing.message())

@@ -6,6 +6,7 @@ mod action;
 #[cfg(feature = "cli")]
 mod args;
 mod auth;
+mod call;
 mod connections;
 #[cfg(feature = "cli")]
 pub mod duration;
@@ -13,22 +14,25 @@ mod errors;
 mod faults;
 mod invite;
 mod invites;
+mod recording;
 mod request_log;
 mod routes;
 mod server;
+mod state;
 mod store;
 mod validate;
 
 pub use action::Action;
 #[cfg(feature = "cli")]
 pub use args::{MockArgs, parse_size, run};
+pub use call::CreateAnswer;
 pub use connections::{
     DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_CONNECTIONS, Limits,
 };
 pub use faults::{Fault, Faults};
-pub use invites::CreateAnswer;
+pub use recording::MAX_REQUEST_BODY;
 pub use request_log::{DEFAULT_LOG_BUDGET, LOGGED_BODY_BYTES, REDACTED, RecordedRequest};
-pub use server::{MAX_REQUEST_BODY, MockServer, MockServerBuilder, StartError};
+pub use server::{MockServer, MockServerBuilder, StartError};
 pub use store::{DEFAULT_TTL_MS, Seed, SeedError, SeedInstance, SeedOrg, SeedToken, demo};
 pub use validate::{MAX_EMAIL_LEN, MAX_GRANTS, is_losant_id};

@@ -14,93 +14,49 @@ use axum::response::Response;
 use axum::routing::any;
 
 use crate::action::Action;
-use crate::invites::CreateAnswer;
-use crate::server::{Shared, lock};
+use crate::call::Call;
+use crate::state::{Shared, lock};
 use crate::store::Store;
-use crate::{auth, errors, invite, invites, request_log, validate};
-
-/// The path of one invite, in axum's syntax.
-const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
-/// The path of an organization's invites.
-const INVITES_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites";
-
-/// One request as a handler sees it: already authorized, its IDs and query checked.
-pub(crate) struct Call<'a> {
-    params: &'a RawPathParams,
-    /// The query pairs, decoded, in the order sent.
-    pub(crate) query: &'a [(String, String)],
-    pub(crate) body: &'a [u8],
-    /// What the create action answers with, as the fake was started.
-    pub(crate) create_answer: CreateAnswer,
-}
-
-impl Call<'_> {
-    /// The path parameter `name`, such as `inviteId`.
-    pub(crate) fn param(&self, name: &str) -> &str {
-        self.params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, value)| value)
-    }
-}
+use crate::{auth, errors, invite, invites, recording, validate};
 
 /// A handler: the answer, a success or Losant's error.
 type Handler = fn(&mut Store, &Call<'_>) -> Response;
 
 struct Route {
-    method: Method,
-    path: &'static str,
     action: Action,
     handler: Handler,
 }
 
-/// Every route the fake serves.
+/// Which handler answers each action (the action's method and path are its own:
+/// `action.rs`).
 const ROUTES: [Route; 5] = [
     Route {
-        method: Method::GET,
-        path: INVITE_PATH,
         action: Action::Get,
         handler: invite::get,
     },
     Route {
-        method: Method::DELETE,
-        path: INVITE_PATH,
         action: Action::Delete,
         handler: invite::delete,
     },
     Route {
-        method: Method::POST,
-        path: INVITE_PATH,
         action: Action::ResendInvite,
         handler: invite::resend_invite,
     },
     Route {
-        method: Method::GET,
-        path: INVITES_PATH,
         action: Action::List,
         handler: invites::list,
     },
     Route {
-        method: Method::POST,
-        path: INVITES_PATH,
         action: Action::Create,
         handler: invites::create,
     },
 ];
 
-/// The HTTP method and path template of `action`, from the table.
-pub(crate) fn route_of(action: Action) -> (&'static str, &'static str) {
-    ROUTES
-        .iter()
-        .find(|route| route.action == action)
-        .map_or(("", ""), |route| (route.method.as_str(), route.path))
-}
-
 /// The fake's router: each path of the table, the request log in front of all, and Losant's
 /// 404 for anything else.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new();
-    let mut paths: Vec<&'static str> = ROUTES.iter().map(|route| route.path).collect();
+    let mut paths: Vec<&'static str> = ROUTES.iter().map(|route| route.action.path()).collect();
     paths.sort_unstable();
     paths.dedup();
     for path in paths {
@@ -115,26 +71,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
-            request_log::record,
+            recording::record,
         ))
         .with_state(shared)
-}
-
-/// Whether `path` is one the fake serves: the literal segments of a template, and a non-empty
-/// segment for each `{parameter}`.
-pub(crate) fn is_served(path: &str) -> bool {
-    let got: Vec<&str> = path.split('/').collect();
-    ROUTES.iter().any(|route| {
-        let want: Vec<&str> = route.path.split('/').collect();
-        want.len() == got.len()
-            && want
-                .iter()
-                .zip(&got)
-                .all(|(want, got)| match want.starts_with('{') {
-                    true => !got.is_empty(),
-                    false => want == got,
-                })
-    })
 }
 
 async fn unknown_route(method: Method, uri: Uri) -> Response {
@@ -154,12 +93,12 @@ async fn dispatch(
 ) -> Response {
     let Some(route) = ROUTES
         .iter()
-        .find(|route| route.path == path && route.method == method)
+        .find(|route| route.action.path() == path && route.action.method() == method.as_str())
     else {
         let allowed: Vec<&str> = ROUTES
             .iter()
-            .filter(|route| route.path == path)
-            .map(|route| route.method.as_str())
+            .filter(|route| route.action.path() == path)
+            .map(|route| route.action.method())
             .collect();
         return errors::method_not_allowed(method.as_str(), &allowed);
     };

@@ -1,10 +1,11 @@
 //! The fake server's builder and its handle: seeding, faults and limits before it starts, and
 //! what a test asks of it while it runs. The rest lives by job: `routes.rs` (what it serves),
-//! `accept.rs` (connections), `request_log.rs`, `auth.rs`, `faults.rs`, `errors.rs`.
+//! `state.rs` (what every connection shares), `accept.rs` (connections), `recording.rs` and
+//! `request_log.rs`, `auth.rs`, `faults.rs`, `errors.rs`.
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -13,31 +14,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::action::Action;
+use crate::call::CreateAnswer;
 use crate::connections::{Connections, Limits};
 use crate::faults::{Fault, Faults};
-use crate::invites::CreateAnswer;
 use crate::request_log::{DEFAULT_LOG_BUDGET, RecordedRequest, RequestLog};
+use crate::state::{Shared, lock};
 use crate::store::{Seed, SeedError, SeedToken, Store};
-
-/// The largest request body the fake reads. A maximal `OrgRoleInfo` (2000 grants) is ~150 KiB.
-pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
-
-/// State shared by the handle and every connection.
-pub(crate) struct Shared {
-    pub(crate) store: Mutex<Store>,
-    pub(crate) tokens: Mutex<BTreeMap<String, Vec<String>>>,
-    pub(crate) faults: Mutex<BTreeMap<Action, Faults>>,
-    pub(crate) log: Mutex<RequestLog>,
-    pub(crate) limits: Limits,
-    pub(crate) create_answer: CreateAnswer,
-}
-
-/// Locks `mutex`, shrugging off poisoning: every critical section here leaves the data whole.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Why the fake could not start.
 #[derive(Debug)]
