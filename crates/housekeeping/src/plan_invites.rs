@@ -119,11 +119,14 @@ pub fn for_selection(snapshot: &Snapshot, selection: &Selection, intent: &Intent
             if !intent.resends() || snapshot.is_pending(invite) {
                 return Some(act());
             }
-            let pending = by_email
-                .get(&email)
-                .into_iter()
-                .flatten()
-                .find(|other| snapshot.is_pending(other));
+            let pending = newest(
+                by_email
+                    .get(&email)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|other| snapshot.is_pending(other)),
+            );
             if let Some(pending) = pending {
                 return Some(skip(Reason::PendingBeside {
                     invite_id: pending.id.clone(),

@@ -97,10 +97,11 @@ fn step(snapshot: &Snapshot, entry: &Entry, invites: &[&types::OrgInvite], force
         .filter(|invite| snapshot.is_pending(invite))
         .collect();
     if !pending.is_empty() {
-        if let Some(same) = pending
+        let same = pending
             .iter()
-            .find(|invite| Roles::of_invite(invite) == wanted)
-        {
+            .copied()
+            .filter(|invite| Roles::of_invite(invite) == wanted);
+        if let Some(same) = newest(same) {
             return Step {
                 subject: subject(Some(same)),
                 action: Action::Skip,

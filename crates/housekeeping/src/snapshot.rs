@@ -138,21 +138,18 @@ impl Snapshot {
     }
 }
 
-/// The newest of `invites` by their date (the last of them when dates tie or are missing).
+/// The newest of `invites` by their date; of two with the same date (or none), the one with
+/// the greater ID, so that the choice never depends on the order Losant listed them in.
 pub(crate) fn newest<'a>(
     invites: impl IntoIterator<Item = &'a types::OrgInvite>,
 ) -> Option<&'a types::OrgInvite> {
-    invites
-        .into_iter()
-        .fold(None, |newest, invite| match newest {
-            None => Some(invite),
-            Some(held) => {
-                let date = |i: &types::OrgInvite| i.invite_date.as_ref().map(|d| d.to_utc());
-                if date(invite) >= date(held) {
-                    Some(invite)
-                } else {
-                    Some(held)
-                }
-            }
-        })
+    invites.into_iter().max_by_key(|invite| {
+        (
+            invite.invite_date.as_ref().map(|d| d.to_utc()),
+            invite
+                .id
+                .as_ref()
+                .map(|id| id.as_str().to_ascii_lowercase()),
+        )
+    })
 }
