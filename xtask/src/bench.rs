@@ -79,7 +79,15 @@ pub fn run(root: &Path) -> Result<(), String> {
         );
     }
 
+    println!(
+        "  {:<20} reqwest {:.3}   (the housekeeping library's run of a roster's plan: 2 000 creates through the fake, 8 in flight)",
+        "apply_2000_creates",
+        ratio("apply_2000_creates", "reqwest")?
+    );
+
+    plans(root)?;
     cold_start(root)?;
+    roster_memory(root)?;
     println!("sdk/raw get ratio: {:.3}", ratio("get", "reqwest")?);
     Ok(())
 }
@@ -194,6 +202,83 @@ fn median_ns(root: &Path, group: &str, name: &str) -> Result<f64, String> {
     number
         .parse()
         .map_err(|_| format!("unreadable estimate in {}", path.display()))
+}
+
+/// The plan functions alone (criterion): no I/O, the library's own work.
+fn plans(root: &Path) -> Result<(), String> {
+    cargo(
+        root,
+        &[
+            "bench",
+            "--quiet",
+            "-p",
+            "losant-invites-bench",
+            "--bench",
+            "plans",
+            "--",
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "2",
+        ],
+    )?;
+    println!("\nPlanning, median (target: well under 50 ms)");
+    for name in PLANS {
+        println!(
+            "  {name:<34} {:>8.2} ms",
+            median_ns(root, "plan", name)? / 1e6
+        );
+    }
+    Ok(())
+}
+
+/// The criterion benchmarks of the `plan` group.
+const PLANS: [&str; 1] = ["roster_10000_vs_10000"];
+
+/// How many rows the roster of the memory measurement has.
+const ROSTER_ROWS: usize = 100_000;
+
+/// The CLI planning a [`ROSTER_ROWS`]-row roster against the demo organization, as a dry run
+/// printing the whole plan as NDJSON: its time and peak memory.
+fn roster_memory(root: &Path) -> Result<(), String> {
+    let release = target_dir(root)?.join("release");
+    let mut roster = String::from("email,role,applicationRoles\n");
+    for n in 0..ROSTER_ROWS {
+        roster.push_str(&format!(
+            "person{n}@example.com,view,575ec8687ae143cd83dc4a90=collaborate\n"
+        ));
+    }
+    let roster_file = release.join("bench-roster.csv");
+    std::fs::write(&roster_file, roster).map_err(|e| format!("cannot write the roster: {e}"))?;
+    let mut fake = Command::new(release.join("losant-invites-mock"))
+        .args(["--seed", "demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the fake server: {e}"))?;
+    let url = first_line(fake.stdout.take().ok_or("no stdout")?)?;
+    let mut cli = Command::new(release.join("losant-invites"));
+    cli.args(["invite", "--instance-id", "575ec8687ae143cd83dc4a95"])
+        .args(["--org-id", "575ec8687ae143cd83dc4a97", "--url", &url])
+        .args([
+            "--token",
+            "demo-admin-token",
+            "--dry-run",
+            "--output",
+            "ndjson",
+        ])
+        .arg("--from")
+        .arg(&roster_file);
+    let measured = median_of(&mut cli, 5);
+    let _ = fake.kill();
+    let _ = fake.wait();
+    let (time, rss_kib) = measured?;
+    println!(
+        "CLI dry run of a {ROSTER_ROWS}-row roster, the whole plan as NDJSON, median of 5 runs: {:.0} ms, peak RSS {:.1} MiB",
+        time.as_secs_f64() * 1e3,
+        rss_kib as f64 / 1024.0
+    );
+    Ok(())
 }
 
 /// One `get` by the CLI from process start to exit, beside curl sending the same request,
@@ -338,10 +423,15 @@ fn first_line(stdout: std::process::ChildStdout) -> Result<String, String> {
 /// The median wall time of [`COLD_RUNS`] runs of `command`, each of which must succeed, and
 /// the largest peak resident set of any run, in KiB.
 fn median_run(command: &mut Command) -> Result<(Duration, i64), String> {
+    median_of(command, COLD_RUNS)
+}
+
+/// [`median_run`] over `runs` runs.
+fn median_of(command: &mut Command, runs: usize) -> Result<(Duration, i64), String> {
     command.stdout(Stdio::null()).stderr(Stdio::null());
-    let mut times = Vec::with_capacity(COLD_RUNS);
+    let mut times = Vec::with_capacity(runs);
     let mut peak_kib = 0;
-    for _ in 0..COLD_RUNS {
+    for _ in 0..runs {
         let started = Instant::now();
         let child = command
             .spawn()
@@ -354,7 +444,7 @@ fn median_run(command: &mut Command) -> Result<(Duration, i64), String> {
         }
     }
     times.sort();
-    Ok((times[COLD_RUNS / 2], peak_kib))
+    Ok((times[runs / 2], peak_kib))
 }
 
 /// Waits for the child `pid` and returns its wait status and its own peak resident set in KiB

@@ -9,13 +9,17 @@
 //! request>` for each contender.
 
 mod common;
+mod jobs;
 
 use std::time::{Duration, Instant};
 
 use common::*;
 use futures_util::future::join_all;
+use jobs::{JOB_CREATES, Job};
 
 const CONTENDERS: [&str; 3] = ["sdk", "reqwest", "hyper"];
+/// The contenders of a job run: the housekeeping library against raw reqwest doing the same.
+const JOB_CONTENDERS: [&str; 2] = ["sdk", "reqwest"];
 /// Timed rounds; enough that the median ratio repeats within about ±0.005 from run to run.
 const ROUNDS: usize = 1000;
 /// Untimed rounds first, for connections, caches and allocator to settle.
@@ -29,13 +33,24 @@ fn paired(group: &str, requests: u32, batch: impl FnMut(usize)) {
 
 /// [`paired`] over `rounds` timed rounds (and a fifth as many to warm up), for batches too
 /// long for the usual count.
-fn paired_rounds(group: &str, requests: u32, rounds: usize, mut batch: impl FnMut(usize)) {
+fn paired_rounds(group: &str, requests: u32, rounds: usize, batch: impl FnMut(usize)) {
+    paired_among(group, &CONTENDERS, requests, rounds, batch);
+}
+
+/// [`paired_rounds`] among `contenders`, the first of them the SDK.
+fn paired_among(
+    group: &str,
+    contenders: &[&str],
+    requests: u32,
+    rounds: usize,
+    mut batch: impl FnMut(usize),
+) {
     let warm_up = rounds.min(WARM_UP * rounds / ROUNDS + 1);
-    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); CONTENDERS.len()];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); contenders.len()];
     for round in 0..warm_up + rounds {
         // Rotate who goes first, so no contender always follows the same one.
-        for offset in 0..CONTENDERS.len() {
-            let contender = (round + offset) % CONTENDERS.len();
+        for offset in 0..contenders.len() {
+            let contender = (round + offset) % contenders.len();
             let started = Instant::now();
             batch(contender);
             if round >= warm_up {
@@ -45,7 +60,7 @@ fn paired_rounds(group: &str, requests: u32, rounds: usize, mut batch: impl FnMu
     }
     // Each round's contenders ran back to back, under the same load: the ratio of their times
     // within a round is what drift cannot skew, and its median over the rounds is the ratio.
-    for (contender, name) in CONTENDERS.iter().enumerate().skip(1) {
+    for (contender, name) in contenders.iter().enumerate().skip(1) {
         let mut ratios: Vec<f64> = times[contender]
             .iter()
             .zip(&times[0])
@@ -54,7 +69,7 @@ fn paired_rounds(group: &str, requests: u32, rounds: usize, mut batch: impl FnMu
         ratios.sort_by(f64::total_cmp);
         println!("ratio {group} {name} {:.4}", ratios[ratios.len() / 2]);
     }
-    for (name, mut samples) in CONTENDERS.iter().zip(times) {
+    for (name, mut samples) in contenders.iter().zip(times) {
         samples.sort();
         println!(
             "paired {group} {name} {:.3}",
@@ -106,6 +121,26 @@ fn main() {
             }
         })
     });
+    // A job: 2 000 creates through the fake, the housekeeping library's run of a roster's
+    // plan against raw reqwest sending the same bodies, at the same concurrency.
+    let job = Job::start();
+    let mut round = 0;
+    paired_among(
+        "apply_2000_creates",
+        &JOB_CONTENDERS,
+        JOB_CREATES as u32,
+        12,
+        |contender| {
+            round += 1;
+            runtime.block_on(async {
+                match contender {
+                    0 => job.apply(round).await,
+                    _ => job.raw(round).await,
+                }
+            })
+        },
+    );
+
     // A list answers every invite at once: decoding is most of its cost.
     for ((org, size), rounds) in LIST_ORGS.iter().zip(LIST_SIZES).zip([200, 40]) {
         paired_rounds(&format!("list_{size}"), 1, rounds, |contender| {
