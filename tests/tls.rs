@@ -47,7 +47,10 @@ fn pki() -> Pki {
     }
 }
 
-/// Starts a TLS server on loopback that hands each connection, decrypted, to `backend`.
+/// Starts a TLS server on loopback that hands each connection, decrypted, to `backend`. Ring's
+/// provider is deprecated by newer rustls (no post-quantum key exchange), which a test server
+/// on loopback does not need.
+#[allow(deprecated)]
 async fn tls_in_front_of(backend: SocketAddr, pki: &Pki) -> SocketAddr {
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -160,6 +163,7 @@ fn callers_client(ca_pem: &str) -> reqwest::Client {
 }
 
 #[cfg(not(feature = "native-tls"))]
+#[allow(deprecated)] // ring's provider, as in `tls_in_front_of`
 fn callers_client(ca_pem: &str) -> reqwest::Client {
     use rustls::pki_types::pem::PemObject;
 

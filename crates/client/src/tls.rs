@@ -39,11 +39,7 @@ pub(crate) fn configure(
 ) -> Result<reqwest::ClientBuilder, BuildError> {
     use std::sync::Arc;
 
-    #[cfg(feature = "rustls-aws-lc-rs")]
-    let provider = rustls::crypto::aws_lc_rs::default_provider();
-    #[cfg(not(feature = "rustls-aws-lc-rs"))]
-    let provider = rustls::crypto::ring::default_provider();
-    let provider = Arc::new(provider);
+    let provider = Arc::new(provider());
     let setup = |e: rustls::Error| BuildError::Http(format!("TLS: {e}"));
     let verifier = platform_verifier(roots, provider.clone()).map_err(setup)?;
     let config = rustls::ClientConfig::builder_with_provider(provider)
@@ -137,16 +133,26 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
 /// # drop(own);
 /// ```
 pub fn install_default_crypto_provider() -> bool {
-    #[cfg(all(feature = "__rustls", feature = "rustls-aws-lc-rs"))]
-    return rustls::crypto::aws_lc_rs::default_provider()
-        .install_default()
-        .is_ok();
-    #[cfg(all(feature = "__rustls", not(feature = "rustls-aws-lc-rs")))]
-    return rustls::crypto::ring::default_provider()
-        .install_default()
-        .is_ok();
+    #[cfg(feature = "__rustls")]
+    return provider().install_default().is_ok();
     #[cfg(not(feature = "__rustls"))]
     false
+}
+
+/// The rustls crypto provider the crate's features choose: aws-lc-rs with
+/// `rustls-aws-lc-rs`, else ring.
+#[cfg(feature = "__rustls")]
+fn provider() -> rustls::crypto::CryptoProvider {
+    #[cfg(feature = "rustls-aws-lc-rs")]
+    return rustls::crypto::aws_lc_rs::default_provider();
+    // rustls 0.23.48 deprecates ring's provider because ring offers no post-quantum key
+    // exchange, and names no replacement for it. ring stays the default backend because it
+    // builds in seconds where aws-lc-rs compiles C for minutes; the `rustls-aws-lc-rs` feature
+    // is the choice for post-quantum key exchange (the README's TLS section says so). The
+    // allowance keeps the build clean against the locked rustls and the newest alike.
+    #[cfg(not(feature = "rustls-aws-lc-rs"))]
+    #[allow(deprecated)]
+    return rustls::crypto::ring::default_provider();
 }
 
 /// Whether this build can speak `https`.

@@ -31,6 +31,13 @@
 //! Each pass finds its part of progenitor's output through `progenitor_shape.rs`, which fails
 //! generation with a message naming the shape it expected: no pass can silently do nothing.
 //!
+//! # Its output is the client's code
+//!
+//! `losant-invites-client` runs [`generate`] in its build script, in every consumer's build,
+//! and pins this crate exactly (`=0.1.0`). Any change to what `generate` produces for the
+//! spec is therefore a change to the client: it ships as a new client release, with a new
+//! version of this crate pinned, never as a patch of this crate alone.
+//!
 //! # Upgrading the generator
 //!
 //! `Cargo.toml` pins progenitor, progenitor-impl, typify and typify-impl exactly, because the

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod accept;
 mod action;
@@ -9,6 +10,7 @@ mod auth;
 mod call;
 mod connections;
 #[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod duration;
 mod errors;
 mod faults;
@@ -24,6 +26,7 @@ mod validate;
 
 pub use action::Action;
 #[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub use args::{MockArgs, parse_size, run};
 pub use call::CreateAnswer;
 pub use connections::{

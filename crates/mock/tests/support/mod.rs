@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 /// A reqwest client builder for talking to the fake. In a workspace build reqwest carries
 /// rustls without a crypto provider (the client crate sets its own on its own configuration),
-/// so a plain reqwest client must name one, even for plain http.
+/// so a plain reqwest client must name one, even for plain http. Ring's provider is deprecated
+/// by newer rustls (it has no post-quantum key exchange), which nothing here needs.
+#[allow(deprecated)]
 pub fn http() -> reqwest::ClientBuilder {
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
