@@ -191,6 +191,104 @@ async fn caller_set_flags_and_losantdomain_win_over_defaults() {
     });
 }
 
+#[tokio::test]
+async fn members_list_sends_only_the_filters_and_sort_the_caller_set() {
+    let server = support::fake().await;
+    support::client(&server)
+        .instance_org_members_get()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .filter_field(types::InstanceOrgMembersGetFilterField::Role)
+        .filter("admin")
+        .sort_field(types::InstanceOrgMembersGetSortField::Email)
+        .send()
+        .await
+        .unwrap();
+    settings().bind(|| {
+        insta::assert_json_snapshot!("instance_org_members_get", wire(&only_request(&server)))
+    });
+}
+
+#[tokio::test]
+async fn member_add_sends_one_of_user_and_email() {
+    let server = support::fake().await;
+    let body: types::OrgMemberPost = types::OrgMemberPostByUser {
+        user_id: demo::ADMIN_USER_ID.parse().unwrap(),
+        role: types::OrgRole::View,
+        application_roles: Some(
+            vec![types::ResourceRoleGrant {
+                resource_id: "575ec8687ae143cd83dc4a90".parse().unwrap(),
+                role: types::ResourceRole::None,
+            }]
+            .into(),
+        ),
+        dashboard_roles: None,
+    }
+    .into();
+    // The user is a member already: the fake refuses, after recording what was sent.
+    let _ = support::client(&server)
+        .instance_org_members_post()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .body(body)
+        .send()
+        .await;
+    settings().bind(|| {
+        insta::assert_json_snapshot!("instance_org_members_post", wire(&only_request(&server)))
+    });
+}
+
+#[tokio::test]
+async fn member_get_patch_and_delete_address_the_user() {
+    for (name, method) in [
+        ("instance_org_member_get", "GET"),
+        ("instance_org_member_patch", "PATCH"),
+        ("instance_org_member_delete", "DELETE"),
+    ] {
+        let server = support::fake().await;
+        let client = support::client(&server);
+        let frances = "5f3c1a2b9d8e7f6100000001";
+        match method {
+            "GET" => drop(
+                client
+                    .instance_org_member_get()
+                    .instance_id(demo::INSTANCE_ID)
+                    .org_id(demo::ORG_ID)
+                    .user_id(frances)
+                    .send()
+                    .await
+                    .unwrap(),
+            ),
+            "PATCH" => drop(
+                client
+                    .instance_org_member_patch()
+                    .instance_id(demo::INSTANCE_ID)
+                    .org_id(demo::ORG_ID)
+                    .user_id(frances)
+                    .body(types::OrgMemberPatch {
+                        role: Some(types::OrgRole::Edit),
+                        application_roles: None,
+                        dashboard_roles: Some(Vec::new().into()),
+                    })
+                    .send()
+                    .await
+                    .unwrap(),
+            ),
+            _ => drop(
+                client
+                    .instance_org_member_delete()
+                    .instance_id(demo::INSTANCE_ID)
+                    .org_id(demo::ORG_ID)
+                    .user_id(frances)
+                    .send()
+                    .await
+                    .unwrap(),
+            ),
+        }
+        settings().bind(|| insta::assert_json_snapshot!(name, wire(&only_request(&server))));
+    }
+}
+
 /// Every operation of the spec has its wire snapshot, named for its operationId: adding an
 /// action means showing what it puts on the wire.
 #[test]

@@ -11,6 +11,7 @@ mod error;
 mod expiry;
 mod hooks;
 mod losant_id;
+mod member_added;
 mod prepared;
 #[cfg(test)]
 mod regressions;
@@ -41,6 +42,7 @@ pub use generated::__component_schemas;
 pub(crate) use generated::ClientInfo;
 pub use generated::{Client, ResponseValue, builder, types};
 pub use losant_id::{InvalidLosantId, LosantId};
+pub use member_added::MemberAdded;
 pub use prepared::PreparedRequest;
 pub use retry::RetryPolicy;
 pub use roles::NewerRole;

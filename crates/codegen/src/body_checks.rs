@@ -7,11 +7,15 @@ use heck::ToSnakeCase;
 use quote::{format_ident, quote};
 use syn::Item;
 
-use crate::model::{Api, Body, Limit};
+use crate::error::CodegenError;
+use crate::model::{Api, Body, Limit, Object};
+use crate::progenitor_shape::{changed, enum_variants};
 use crate::runtime_path;
 
-/// `check_limits` for every request body type with such checks.
-pub(crate) fn checks(api: &Api) -> Vec<Item> {
+/// `check_limits` for every request body type with such checks: an object body's own, and
+/// for a `oneOf` body one on each alternative with checks and one on the enum that checks the
+/// alternative it holds.
+pub(crate) fn checks(file: &mut syn::File, api: &Api) -> Result<Vec<Item>, CodegenError> {
     let mut bodies: Vec<_> = api
         .operations
         .iter()
@@ -20,11 +24,61 @@ pub(crate) fn checks(api: &Api) -> Vec<Item> {
         .collect();
     bodies.sort_unstable_by(|a, b| a.schema.cmp(&b.schema));
     bodies.dedup_by(|a, b| a.schema == b.schema);
-    bodies.into_iter().map(check).collect()
+    let mut items = Vec::new();
+    for body in bodies {
+        if body.is_one_of() {
+            items.extend(body.variants.iter().filter(|v| v.has_checks()).map(check));
+            let variants = enum_variants(file, &body.schema)?;
+            items.push(check_alternatives(body, &variants)?);
+        } else {
+            items.push(check(&body.object));
+        }
+    }
+    Ok(items)
 }
 
-/// `check_limits` on the type of `body`.
-fn check(body: &Body) -> Item {
+/// `check_limits` on the enum of a `oneOf` body: the check of the alternative it holds.
+/// `variants` are typify's variants of the enum, by the component each holds.
+fn check_alternatives(
+    body: &Body,
+    variants: &[(String, syn::Ident)],
+) -> Result<Item, CodegenError> {
+    let ty = format_ident!("{}", body.schema);
+    let mut arms = Vec::new();
+    for variant in &body.variants {
+        let name = variants
+            .iter()
+            .find(|(held, _)| *held == variant.schema)
+            .map(|(_, name)| name)
+            .ok_or_else(|| {
+                changed(format_args!(
+                    "a variant of `enum {}` holding `{}`",
+                    body.schema, variant.schema
+                ))
+            })?;
+        arms.push(match variant.has_checks() {
+            true => quote!(Self::#name(alternative) => alternative.check_limits(),),
+            false => quote!(Self::#name(_) => Ok(()),),
+        });
+    }
+    let doc = " Checks what the spec asks of the alternative it holds that its type cannot hold \
+               by itself.\n\n`send` calls it before sending, so a body Losant would refuse \
+               never reaches it.\n\n# Errors\n\nA message naming the first field that breaks \
+               its check.";
+    Ok(syn::parse_quote! {
+        impl types::#ty {
+            #[doc = #doc]
+            pub fn check_limits(&self) -> Result<(), String> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    })
+}
+
+/// `check_limits` on the type of the object `body`.
+fn check(body: &Object) -> Item {
     let (schema, limits) = (&body.schema, &body.limits);
     let summary = limits
         .iter()
@@ -118,7 +172,10 @@ components:
     Labels: {type: array, items: {type: string}, maxItems: 5}
 ",
         );
-        let items = super::checks(&api);
+        let mut file: syn::File = syn::parse_quote!(
+            mod types {}
+        );
+        let items = super::checks(&mut file, &api).unwrap();
         assert_eq!(items.len(), 1);
         let text = quote::ToTokens::to_token_stream(&items[0]).to_string();
         assert!(text.contains("impl types :: Thing"), "{text}");
@@ -139,5 +196,67 @@ components:
             "{text}"
         );
         assert!(!text.contains("self . name"), "{text}");
+    }
+
+    /// A `oneOf` body gets a check on each alternative that has one, and on its enum one that
+    /// checks the alternative held, by typify's names of the variants.
+    #[test]
+    fn a_one_of_body_checks_the_alternative_it_holds() {
+        let spec = "openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /things:
+    post:
+      operationId: thing_post
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+            example: {id: abc}
+      responses:
+        '201': {description: ok}
+components:
+  schemas:
+    Thing:
+      oneOf:
+        - $ref: '#/components/schemas/ThingById'
+        - $ref: '#/components/schemas/ThingByEmail'
+    ThingById:
+      type: object
+      properties: {id: {type: string}}
+      required: [id]
+      additionalProperties: false
+    ThingByEmail:
+      type: object
+      properties: {email: {type: string, format: email}}
+      required: [email]
+      additionalProperties: false
+";
+        let source = crate::generate(spec).unwrap();
+        assert!(source.contains("impl types::ThingByEmail {"), "{source}");
+        assert!(!source.contains("impl types::ThingById {"), "{source}");
+        assert!(
+            source.contains("Self::Email(alternative) => alternative.check_limits(),")
+                && source.contains("Self::Id(_) => Ok(()),"),
+            "{source}"
+        );
+        assert!(
+            source.contains("body.check_limits().map_err(Error::InvalidRequest)?;"),
+            "{source}"
+        );
+        // A missing variant is progenitor's output changing shape, said loudly.
+        let api = crate::model::of(spec);
+        let mut file: syn::File = syn::parse_quote!(
+            mod types {
+                pub enum Thing {
+                    Email(ThingByEmail),
+                }
+            }
+        );
+        let Err(error) = super::checks(&mut file, &api) else {
+            panic!("a missing variant is an error")
+        };
+        let error = error.to_string();
+        assert!(error.contains("holding `ThingById`"), "{error}");
     }
 }

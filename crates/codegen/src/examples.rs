@@ -102,9 +102,16 @@ fn body_example(op: &Operation, body: &Body) -> Result<String, CodegenError> {
         )));
     };
     let schema = &body.schema;
+    // One of several alternatives is written as JSON, which picks the alternative it fits.
+    if body.is_one_of() {
+        return Ok(format!(
+            "serde_json::from_value::<types::{schema}>(serde_json::json!({example}))?"
+        ));
+    }
     let mut parts = Vec::new();
     for (name, value) in fields {
         let field = body
+            .object
             .fields
             .iter()
             .find(|f| &f.name == name)

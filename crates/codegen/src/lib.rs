@@ -214,7 +214,8 @@ fn shape(file: &mut syn::File, api: &Api) -> Result<(), CodegenError> {
         send::wrap(block, send, op)?;
         examples::document(file, op)?;
     }
-    file.items.extend(body_checks::checks(api));
+    let checks = body_checks::checks(file, api)?;
+    file.items.extend(checks);
     file.items.push(component_schemas::list(api));
     Ok(())
 }

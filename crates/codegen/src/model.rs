@@ -95,13 +95,24 @@ pub(crate) struct Parameter {
     pub(crate) example: Option<Value>,
 }
 
-/// An operation's JSON request body.
+/// An operation's JSON request body: an object component, or a `oneOf` of object components
+/// (which typify makes an enum of one variant per component, and progenitor gives no builder).
 pub(crate) struct Body {
     /// The named component the body is.
     pub(crate) schema: String,
     pub(crate) description: Option<String>,
     /// The body's example, or else its schema's.
     pub(crate) example: Option<Value>,
+    /// What an object body holds; empty for a `oneOf` body.
+    pub(crate) object: Object,
+    /// The alternatives of a `oneOf` body, each an object component; empty for an object.
+    pub(crate) variants: Vec<Object>,
+}
+
+/// An object component of a request body.
+pub(crate) struct Object {
+    /// The component's name; the body's own for an object body.
+    pub(crate) schema: String,
     /// The object's properties.
     pub(crate) fields: Vec<Field>,
     /// The list properties with a `maxItems`.
@@ -110,10 +121,24 @@ pub(crate) struct Body {
     pub(crate) emails: Vec<(String, bool)>,
 }
 
-impl Body {
-    /// Whether the body has checks a Rust type cannot hold by itself (see `body_checks.rs`).
+impl Object {
+    /// Whether the object has checks a Rust type cannot hold by itself (see
+    /// `body_checks.rs`).
     pub(crate) fn has_checks(&self) -> bool {
         !self.limits.is_empty() || !self.emails.is_empty()
+    }
+}
+
+impl Body {
+    /// Whether the body has checks a Rust type cannot hold by itself: its own, or those of
+    /// any alternative.
+    pub(crate) fn has_checks(&self) -> bool {
+        self.object.has_checks() || self.variants.iter().any(Object::has_checks)
+    }
+
+    /// Whether the body is a `oneOf` of alternatives.
+    pub(crate) fn is_one_of(&self) -> bool {
+        !self.variants.is_empty()
     }
 }
 
@@ -361,14 +386,60 @@ impl Body {
                     "{operation}: the request body must be a $ref to a named component schema"
                 ))
             })?;
-        let object = component_schema(spec, schema).ok_or_else(|| {
+        let component = component_schema(spec, schema).ok_or_else(|| {
             problem(format!(
                 "{operation}: the body schema {schema} is not an inline component"
             ))
         })?;
-        let mut fields = Vec::new();
-        let mut limits = Vec::new();
-        let mut emails = Vec::new();
+        let (object, variants) = match &component.schema_kind {
+            SchemaKind::OneOf { one_of } => {
+                let variants = one_of
+                    .iter()
+                    .map(|variant| {
+                        let name = referenced_name(variant).ok_or_else(|| {
+                            problem(format!(
+                                "{operation}: each alternative of the body {schema} must be a \
+                                 $ref to a named object component"
+                            ))
+                        })?;
+                        let object = component_schema(spec, name).ok_or_else(|| {
+                            problem(format!(
+                                "{operation}: the alternative {name} of {schema} is not an inline component"
+                            ))
+                        })?;
+                        Ok(Object::read(spec, name, object))
+                    })
+                    .collect::<Result<Vec<_>, CodegenError>>()?;
+                (Object::empty(schema), variants)
+            }
+            _ => (Object::read(spec, schema, component), Vec::new()),
+        };
+        Ok(Self {
+            schema: schema.to_owned(),
+            description: body.description.clone(),
+            example: content
+                .example
+                .clone()
+                .or_else(|| component.schema_data.example.clone()),
+            object,
+            variants,
+        })
+    }
+}
+
+impl Object {
+    fn empty(schema: &str) -> Self {
+        Self {
+            schema: schema.to_owned(),
+            fields: Vec::new(),
+            limits: Vec::new(),
+            emails: Vec::new(),
+        }
+    }
+
+    /// The properties of the object component `schema`, `object`.
+    fn read(spec: &OpenAPI, schema: &str, object: &Schema) -> Self {
+        let mut read = Self::empty(schema);
         if let SchemaKind::Type(Type::Object(properties)) = &object.schema_kind {
             for (name, property) in &properties.properties {
                 let required = properties.required.contains(name);
@@ -385,16 +456,16 @@ impl Body {
                     && string.format
                         == openapiv3::VariantOrUnknownOrEmpty::Unknown("email".to_owned())
                 {
-                    emails.push((name.clone(), required));
+                    read.emails.push((name.clone(), required));
                 }
                 if let Some(max) = max {
-                    limits.push(Limit {
+                    read.limits.push(Limit {
                         name: name.clone(),
                         max,
                         optional: named.is_some() && !required,
                     });
                 }
-                fields.push(Field {
+                read.fields.push(Field {
                     name: name.clone(),
                     required,
                     component: component.map(str::to_owned),
@@ -402,17 +473,7 @@ impl Body {
                 });
             }
         }
-        Ok(Self {
-            schema: schema.to_owned(),
-            description: body.description.clone(),
-            example: content
-                .example
-                .clone()
-                .or_else(|| object.schema_data.example.clone()),
-            fields,
-            limits,
-            emails,
-        })
+        read
     }
 }
 
@@ -578,12 +639,52 @@ components:
         );
         let body = op.body.as_ref().unwrap();
         assert_eq!(body.schema, "Renewal");
-        assert!(body.fields[0].is_enum && !body.fields[1].is_enum);
-        assert_eq!(body.limits.len(), 1);
+        let object = &body.object;
+        assert!(object.fields[0].is_enum && !object.fields[1].is_enum);
+        assert_eq!(object.limits.len(), 1);
         assert_eq!(
-            (body.limits[0].name.as_str(), body.limits[0].max),
+            (object.limits[0].name.as_str(), object.limits[0].max),
             ("tags", 3)
         );
+        assert!(!body.is_one_of());
+    }
+
+    /// A body that is one of several object components: each alternative read as an object.
+    #[test]
+    fn a_one_of_body_reads_each_alternative() {
+        let api = super::of(
+            "openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /things:
+    post:
+      operationId: thing_post
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+      responses:
+        '201': {description: ok}
+components:
+  schemas:
+    Thing:
+      oneOf:
+        - $ref: '#/components/schemas/ThingById'
+        - $ref: '#/components/schemas/ThingByEmail'
+    ThingById:
+      type: object
+      properties: {id: {type: string}, tags: {type: array, items: {type: string}, maxItems: 2}}
+    ThingByEmail:
+      type: object
+      properties: {email: {type: string, format: email}}
+",
+        );
+        let body = api.operations[0].body.as_ref().unwrap();
+        assert!(body.is_one_of() && body.has_checks());
+        let names: Vec<&str> = body.variants.iter().map(|v| v.schema.as_str()).collect();
+        assert_eq!(names, ["ThingById", "ThingByEmail"]);
+        assert_eq!(body.variants[0].limits[0].max, 2);
+        assert_eq!(body.variants[1].emails, [("email".to_owned(), false)]);
     }
 
     #[test]

@@ -34,6 +34,42 @@ pub(crate) fn module<'a>(
         .ok_or_else(|| changed(format_args!("a `mod {name} {{ .. }}`")))
 }
 
+/// The variants of the generated enum `types::{name}` that each hold one value, by the name of
+/// the type they hold: `[("ThingByName", "Name")]` for `enum Thing { Name(ThingByName) }`.
+pub(crate) fn enum_variants(
+    file: &mut syn::File,
+    name: &str,
+) -> Result<Vec<(String, syn::Ident)>, CodegenError> {
+    let expected = || {
+        changed(format_args!(
+            "an `enum {name}` of one-value variants in `mod types`"
+        ))
+    };
+    let found = module(file, "types")?.iter().find_map(|item| match item {
+        Item::Enum(found) if found.ident == name => Some(found),
+        _ => None,
+    });
+    let found = found.ok_or_else(expected)?;
+    found
+        .variants
+        .iter()
+        .map(|variant| match &variant.fields {
+            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                match &fields.unnamed[0].ty {
+                    syn::Type::Path(held) => held
+                        .path
+                        .segments
+                        .last()
+                        .map(|segment| (segment.ident.to_string(), variant.ident.clone()))
+                        .ok_or_else(expected),
+                    _ => Err(expected()),
+                }
+            }
+            _ => Err(expected()),
+        })
+        .collect()
+}
+
 /// The inherent `impl` block of the type `name` among `items`.
 pub(crate) fn inherent_impl<'a>(
     items: &'a mut [Item],

@@ -40,6 +40,18 @@ pub(crate) fn wrap(
 
     // What one try runs: the generated send, after the body's checks where the spec sets any.
     let runner = match &op.body {
+        // A `oneOf` body has no builder: the builder holds the body itself.
+        Some(body) if body.has_checks() && body.is_one_of() => {
+            block.items.push(syn::parse_quote! {
+                async fn send_checked(self) #output {
+                    if let Ok(body) = &self.body {
+                        body.check_limits().map_err(Error::InvalidRequest)?;
+                    }
+                    self.send_generated().await
+                }
+            });
+            format_ident!("send_checked")
+        }
         Some(body) if body.has_checks() => {
             let schema = format_ident!("{}", body.schema);
             block.items.push(syn::parse_quote! {

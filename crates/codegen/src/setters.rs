@@ -37,13 +37,16 @@ pub(crate) fn document(block: &mut ItemImpl, op: &Operation) -> Result<(), Codeg
         method(block, builder, "body")?
             .attrs
             .insert(0, syn::parse_quote!(#[doc = #doc]));
-        let doc = format!(
-            "{what}, changed through its builder, which starts from the value `body` set or \
-             else from the default."
-        );
-        method(block, builder, "body_map")?
-            .attrs
-            .insert(0, syn::parse_quote!(#[doc = #doc]));
+        // A `oneOf` body is an enum, which has no builder to change it through.
+        if !body.is_one_of() {
+            let doc = format!(
+                "{what}, changed through its builder, which starts from the value `body` set \
+                 or else from the default."
+            );
+            method(block, builder, "body_map")?
+                .attrs
+                .insert(0, syn::parse_quote!(#[doc = #doc]));
+        }
     }
     Ok(())
 }

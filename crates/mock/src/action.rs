@@ -18,12 +18,28 @@ pub enum Action {
     List,
     /// `instanceOrgInvites.post`: `POST` on the organization's invites, a new invite.
     Create,
+    /// `instanceOrgMembers.get`: `GET` on the organization's members, the list.
+    ListMembers,
+    /// `instanceOrgMembers.post`: `POST` on the organization's members, someone added.
+    AddMember,
+    /// `instanceOrgMember.get`: `GET` on a member's path.
+    GetMember,
+    /// `instanceOrgMember.patch`: `PATCH` on a member's path, a new role.
+    PatchMember,
+    /// `instanceOrgMember.delete`: `DELETE` on a member's path.
+    RemoveMember,
+    /// `orgInvites.post`: `POST /invites`, the invitee's answer to an invite (no API token).
+    AnswerInvite,
 }
 
 /// The path of one invite, in axum's syntax.
 const INVITE_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites/{inviteId}";
 /// The path of an organization's invites.
 const INVITES_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/invites";
+/// The path of one member.
+const MEMBER_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/members/{userId}";
+/// The path of an organization's members.
+const MEMBERS_PATH: &str = "/instances/{instanceId}/orgs/{orgId}/members";
 
 /// What the fake knows of one action.
 struct Facts {
@@ -35,12 +51,12 @@ struct Facts {
     method: &'static str,
     /// In axum's syntax.
     path: &'static str,
-    /// A token needs one of them.
+    /// A token needs one of them; none for an action that takes no token.
     scopes: &'static [&'static str],
 }
 
 /// Every action the fake serves.
-const ACTIONS: [Facts; 5] = [
+const ACTIONS: [Facts; 11] = [
     Facts {
         action: Action::Get,
         losant: "instanceOrgInvite.get",
@@ -110,16 +126,99 @@ const ACTIONS: [Facts; 5] = [
             "instanceOrgInvites.post",
         ],
     },
+    Facts {
+        action: Action::ListMembers,
+        losant: "instanceOrgMembers.get",
+        short: "listMembers",
+        method: "GET",
+        path: MEMBERS_PATH,
+        scopes: &[
+            "all.Instance",
+            "all.Instance.read",
+            "all.User",
+            "all.User.read",
+            "instanceOrgMembers.*",
+            "instanceOrgMembers.get",
+        ],
+    },
+    Facts {
+        action: Action::AddMember,
+        losant: "instanceOrgMembers.post",
+        short: "addMember",
+        method: "POST",
+        path: MEMBERS_PATH,
+        scopes: &[
+            "all.Instance",
+            "all.User",
+            "instanceOrgMembers.*",
+            "instanceOrgMembers.post",
+        ],
+    },
+    Facts {
+        action: Action::GetMember,
+        losant: "instanceOrgMember.get",
+        short: "getMember",
+        method: "GET",
+        path: MEMBER_PATH,
+        scopes: &[
+            "all.Instance",
+            "all.Instance.read",
+            "all.User",
+            "all.User.read",
+            "instanceOrgMember.*",
+            "instanceOrgMember.get",
+        ],
+    },
+    Facts {
+        action: Action::PatchMember,
+        losant: "instanceOrgMember.patch",
+        short: "patchMember",
+        method: "PATCH",
+        path: MEMBER_PATH,
+        scopes: &[
+            "all.Instance",
+            "all.User",
+            "instanceOrgMember.*",
+            "instanceOrgMember.patch",
+        ],
+    },
+    Facts {
+        action: Action::RemoveMember,
+        losant: "instanceOrgMember.delete",
+        short: "removeMember",
+        method: "DELETE",
+        path: MEMBER_PATH,
+        scopes: &[
+            "all.Instance",
+            "all.User",
+            "instanceOrgMember.*",
+            "instanceOrgMember.delete",
+        ],
+    },
+    Facts {
+        action: Action::AnswerInvite,
+        losant: "orgInvites.post",
+        short: "answerInvite",
+        method: "POST",
+        path: "/invites",
+        scopes: &[],
+    },
 ];
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 11] = [
         Action::Delete,
         Action::Get,
         Action::ResendInvite,
         Action::List,
         Action::Create,
+        Action::ListMembers,
+        Action::AddMember,
+        Action::GetMember,
+        Action::PatchMember,
+        Action::RemoveMember,
+        Action::AnswerInvite,
     ];
 
     fn facts(self) -> &'static Facts {
@@ -135,7 +234,8 @@ impl Action {
     }
 
     /// The short name the command line's `--fault` and `--latency` take too: `get`, `delete`,
-    /// `resendInvite`, `list` or `create`.
+    /// `resendInvite`, `list`, `create`, `listMembers`, `addMember`, `getMember`,
+    /// `patchMember`, `removeMember` or `answerInvite`.
     pub fn name(self) -> &'static str {
         self.facts().short
     }
@@ -151,9 +251,15 @@ impl Action {
         self.facts().path
     }
 
-    /// The scopes that grant the action: a token needs at least one of them.
+    /// The scopes that grant the action: a token needs at least one of them. None for an
+    /// action that takes no token (the invitee's answer to an invite).
     pub fn accepted_scopes(self) -> &'static [&'static str] {
         self.facts().scopes
+    }
+
+    /// Whether the action needs an API token.
+    pub fn needs_token(self) -> bool {
+        !self.accepted_scopes().is_empty()
     }
 
     /// Whether a token holding `scopes` may run the action.
@@ -199,7 +305,8 @@ impl FromStr for Action {
                     || action.name().eq_ignore_ascii_case(s)
             })
             .ok_or_else(|| {
-                format!("unknown action {s:?}: expected get, delete, resendInvite, list or create")
+                let names: Vec<&str> = Action::ALL.iter().map(|action| action.name()).collect();
+                format!("unknown action {s:?}: expected {} or all", names.join(", "))
             })
     }
 }
@@ -234,5 +341,7 @@ mod tests {
             assert_eq!(action.to_string().parse::<Action>(), Ok(action));
         }
         assert!("patch".parse::<Action>().is_err());
+        assert!(!Action::AnswerInvite.needs_token());
+        assert_eq!(Action::PatchMember.method(), "PATCH");
     }
 }

@@ -14,6 +14,18 @@ pub enum CreateAnswer {
     Invite,
 }
 
+/// What adding a member answers with: API 1.30.1 and later answer 201 with the member, or 202
+/// when an invite was sent instead; 1.30.0 and before answer 200. A client that lasts takes
+/// every form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MemberAddAnswer {
+    /// 201 with the member, 202 with the invite sent (API 1.30.1 and later).
+    #[default]
+    Current,
+    /// 200, whichever it was (API 1.30.0 and before).
+    Classic,
+}
+
 /// One request as a handler sees it: already authorized, its IDs and query checked.
 pub(crate) struct Call<'a> {
     pub(crate) params: &'a RawPathParams,
@@ -22,6 +34,8 @@ pub(crate) struct Call<'a> {
     pub(crate) body: &'a [u8],
     /// What the create action answers with, as the fake was started.
     pub(crate) create_answer: CreateAnswer,
+    /// What adding a member answers with, as the fake was started.
+    pub(crate) member_add_answer: MemberAddAnswer,
 }
 
 impl Call<'_> {

@@ -6,6 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::store::Refusal;
+
 /// Losant's error body under `status`.
 pub(crate) fn error(status: StatusCode, kind: &str, message: impl Into<String>) -> Response {
     (
@@ -23,6 +25,15 @@ pub(crate) fn validation(message: impl Into<String>) -> Response {
 /// `404 NotFound`, naming what was not found.
 pub(crate) fn not_found(message: impl Into<String>) -> Response {
     error(StatusCode::NOT_FOUND, "NotFound", message)
+}
+
+/// Why the fake refuses to act, as Losant answers it: `404` for what is missing, `400` for
+/// what its rules forbid.
+pub(crate) fn refused(refusal: Refusal) -> Response {
+    match refusal {
+        Refusal::Missing(missing) => not_found(missing.message()),
+        Refusal::Invalid(message) => validation(message),
+    }
 }
 
 /// `405` for a method a path does not take, with the methods it does take.

@@ -17,7 +17,7 @@ use crate::action::Action;
 use crate::call::Call;
 use crate::state::{Shared, lock};
 use crate::store::Store;
-use crate::{auth, errors, invite, invites, recording, validate};
+use crate::{auth, errors, invite, invitee, invites, member, members, recording, validate};
 
 /// A handler: the answer, a success or Losant's error.
 type Handler = fn(&mut Store, &Call<'_>) -> Response;
@@ -29,7 +29,7 @@ struct Route {
 
 /// Which handler answers each action (the action's method and path are its own:
 /// `action.rs`).
-const ROUTES: [Route; 5] = [
+const ROUTES: [Route; 11] = [
     Route {
         action: Action::Get,
         handler: invite::get,
@@ -50,10 +50,37 @@ const ROUTES: [Route; 5] = [
         action: Action::Create,
         handler: invites::create,
     },
+    Route {
+        action: Action::ListMembers,
+        handler: members::list,
+    },
+    Route {
+        action: Action::AddMember,
+        handler: members::add,
+    },
+    Route {
+        action: Action::GetMember,
+        handler: member::get,
+    },
+    Route {
+        action: Action::PatchMember,
+        handler: member::patch,
+    },
+    Route {
+        action: Action::RemoveMember,
+        handler: member::delete,
+    },
+    Route {
+        action: Action::AnswerInvite,
+        handler: invitee::respond,
+    },
 ];
 
-/// The fake's router: each path of the table, the request log in front of all, and Losant's
-/// 404 for anything else.
+/// Where the fake shows the mail it would have sent: outside Losant's paths, taking no token.
+pub const OUTBOX_PATH: &str = "/_fake/outbox";
+
+/// The fake's router: each path of the table, the outbox, the request log in front of all,
+/// and Losant's 404 for anything else.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new();
     let mut paths: Vec<&'static str> = ROUTES.iter().map(|route| route.action.path()).collect();
@@ -68,12 +95,18 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         );
     }
     router
+        .route(OUTBOX_PATH, axum::routing::get(outbox))
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
             recording::record,
         ))
         .with_state(shared)
+}
+
+/// Every invitation mail, oldest first, as a JSON array.
+async fn outbox(State(shared): State<Arc<Shared>>) -> Response {
+    axum::response::IntoResponse::into_response(axum::Json(lock(&shared.store).outbox()))
 }
 
 async fn unknown_route(method: Method, uri: Uri) -> Response {
@@ -122,7 +155,9 @@ fn act(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    if let Some(refused) = auth::refusal(shared, route.action, headers) {
+    if route.action.needs_token()
+        && let Some(refused) = auth::refusal(shared, route.action, headers)
+    {
         return refused;
     }
     let params = match params {
@@ -145,6 +180,7 @@ fn act(
         query: &query,
         body,
         create_answer: shared.create_answer,
+        member_add_answer: shared.member_add_answer,
     };
     (route.handler)(&mut lock(&shared.store), &call)
 }

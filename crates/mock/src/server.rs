@@ -14,9 +14,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::action::Action;
-use crate::call::CreateAnswer;
+use crate::call::{CreateAnswer, MemberAddAnswer};
 use crate::connections::{Connections, Limits};
 use crate::faults::{Fault, Faults};
+use crate::outbox::Mail;
 use crate::request_log::{DEFAULT_LOG_BUDGET, RecordedRequest, RequestLog};
 use crate::state::{Shared, lock};
 use crate::store::{Seed, SeedError, SeedToken, Store};
@@ -57,6 +58,7 @@ pub struct MockServerBuilder {
     limits: Limits,
     log_budget: usize,
     create_answer: CreateAnswer,
+    member_add_answer: MemberAddAnswer,
 }
 
 impl MockServerBuilder {
@@ -88,7 +90,41 @@ impl MockServerBuilder {
             id: instance_id.to_owned(),
             orgs: vec![crate::store::SeedOrg {
                 id: org_id.to_owned(),
-                invites: Vec::new(),
+                ..Default::default()
+            }],
+        });
+        self
+    }
+
+    /// Adds a member, given as the `OrgMember` JSON object Losant would answer (it needs a
+    /// valid `userId` and a `role`), creating its instance and organization as needed. Its
+    /// email becomes a user the fake knows.
+    pub fn member(mut self, instance_id: &str, org_id: &str, member: Value) -> Self {
+        let members = match member {
+            Value::Object(map) => vec![map],
+            // Kept so that `start` reports it rather than silently dropping it.
+            other => vec![serde_json::Map::from_iter([("userId".to_owned(), other)])],
+        };
+        self.seed.instances.push(crate::store::SeedInstance {
+            id: instance_id.to_owned(),
+            orgs: vec![crate::store::SeedOrg {
+                id: org_id.to_owned(),
+                members,
+                ..Default::default()
+            }],
+        });
+        self
+    }
+
+    /// Limits the organization to `limit` members and pending invites together (Losant's
+    /// `limits.member`), creating it as needed; past it, invites and adds are refused.
+    pub fn member_limit(mut self, instance_id: &str, org_id: &str, limit: usize) -> Self {
+        self.seed.instances.push(crate::store::SeedInstance {
+            id: instance_id.to_owned(),
+            orgs: vec![crate::store::SeedOrg {
+                id: org_id.to_owned(),
+                member_limit: Some(limit),
+                ..Default::default()
             }],
         });
         self
@@ -107,6 +143,7 @@ impl MockServerBuilder {
             orgs: vec![crate::store::SeedOrg {
                 id: org_id.to_owned(),
                 invites,
+                ..Default::default()
             }],
         });
         self
@@ -138,6 +175,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// What adding a member answers with: 201 or 202 (API 1.30.1 and later, the default) or
+    /// 200 (1.30.0 and before). A client should take every form.
+    pub fn member_add_answers(mut self, answer: MemberAddAnswer) -> Self {
+        self.member_add_answer = answer;
+        self
+    }
+
     /// How many bytes the request log may hold ([`DEFAULT_LOG_BUDGET`] unless set); past it
     /// the oldest requests are forgotten first.
     pub fn log_budget(mut self, bytes: usize) -> Self {
@@ -165,6 +209,7 @@ impl MockServerBuilder {
             log: Mutex::new(RequestLog::new(self.log_budget)),
             limits: self.limits,
             create_answer: self.create_answer,
+            member_add_answer: self.member_add_answer,
         });
 
         let bind = |e| StartError::Bind(self.addr, e);
@@ -229,6 +274,7 @@ impl MockServer {
             limits: Limits::default(),
             log_budget: DEFAULT_LOG_BUDGET,
             create_answer: CreateAnswer::default(),
+            member_add_answer: MemberAddAnswer::default(),
         }
     }
 
@@ -262,6 +308,20 @@ impl MockServer {
     /// The invite as `get` would answer it now, or `None` if it does not exist.
     pub fn invite(&self, instance_id: &str, org_id: &str, invite_id: &str) -> Option<Value> {
         lock(&self.shared.store).peek(instance_id, org_id, invite_id)
+    }
+
+    /// The member as `instanceOrgMember.get` would answer them now, or `None`.
+    pub fn member(&self, instance_id: &str, org_id: &str, user_id: &str) -> Option<Value> {
+        lock(&self.shared.store)
+            .member(instance_id, org_id, user_id)
+            .ok()
+    }
+
+    /// Every invitation mail the fake would have sent, oldest first: each invite made,
+    /// seeded or resent, with the token its invitee accepts it by (`POST /invites`, Losant's
+    /// `orgInvites.post`). The same as `GET /_fake/outbox`.
+    pub fn outbox(&self) -> Vec<Mail> {
+        lock(&self.shared.store).outbox()
     }
 
     /// Adds or replaces an invite while running (see [`Seed`] for the rules).

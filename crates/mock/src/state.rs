@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::action::Action;
-use crate::call::CreateAnswer;
+use crate::call::{CreateAnswer, MemberAddAnswer};
 use crate::connections::Limits;
 use crate::faults::Faults;
 use crate::request_log::RequestLog;
@@ -20,6 +20,7 @@ pub(crate) struct Shared {
     pub(crate) log: Mutex<RequestLog>,
     pub(crate) limits: Limits,
     pub(crate) create_answer: CreateAnswer,
+    pub(crate) member_add_answer: MemberAddAnswer,
 }
 
 /// Locks `mutex`, shrugging off poisoning: every critical section here leaves the data whole.

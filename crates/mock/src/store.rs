@@ -1,4 +1,6 @@
-//! The fake's data: instances holding organizations holding invites, and how to seed them.
+//! The fake's data: instances holding organizations holding invites and members, the users
+//! it knows, the mail it would send, and how to seed them. What members can do lives in
+//! `store_members.rs`.
 //!
 //! Invites are kept as JSON objects rather than typed structs on purpose: a test can seed a
 //! field or a role value that the spec does not know yet, and the fake serves it back as Losant
@@ -11,6 +13,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::outbox::{Mail, fresh_token};
 use crate::validate::is_losant_id;
 
 /// How long an invite stays valid when its seed gives no `ttl`: seven days, in milliseconds.
@@ -26,6 +29,8 @@ pub mod demo {
     pub const INVITE_ID: &str = "575ec8687ae143cd83dc4a94";
     /// An invite of [`ORG_ID`] that expired long ago.
     pub const EXPIRED_INVITE_ID: &str = "575ec8687ae143cd83dc4a98";
+    /// The demo organization's first administrator, a member.
+    pub const ADMIN_USER_ID: &str = "575ef90f7ae143cd83dc4aad";
     /// A token holding `all.Instance`, which grants every action.
     pub const ADMIN_TOKEN: &str = "demo-admin-token";
     /// A token holding `all.Instance.read`, which grants the reads only (get and list).
@@ -85,8 +90,8 @@ pub struct SeedInstance {
     pub orgs: Vec<SeedOrg>,
 }
 
-/// An organization and its pending invites.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+/// An organization, its invites and its members.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SeedOrg {
     /// The organization ID, 24 hexadecimal characters.
@@ -94,6 +99,17 @@ pub struct SeedOrg {
     /// Its invites, as `OrgInvite` JSON objects.
     #[serde(default)]
     pub invites: Vec<Map<String, Value>>,
+    /// Its members, as `OrgMember` JSON objects: each needs a valid `userId` and a `role`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<Map<String, Value>>,
+    /// How many members and pending invites it may have together (Losant's
+    /// `limits.member`); none for no limit.
+    #[serde(
+        default,
+        rename = "memberLimit",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub member_limit: Option<usize>,
 }
 
 /// Why a seed was refused.
@@ -111,8 +127,9 @@ impl std::error::Error for SeedError {}
 impl Seed {
     /// The built-in demo set: the reference's example instance, org and invite, an expired
     /// invite beside it, a dozen more invites (pending and expired, every role, several email
-    /// domains, dates spread over months), and the tokens [`demo::ADMIN_TOKEN`] (scope `all.Instance`) and
-    /// [`demo::READ_TOKEN`] (scope `all.Instance.read`).
+    /// domains, dates spread over months), five members (two administrators, two of them with
+    /// a stale invite too, people on other domains), and the tokens [`demo::ADMIN_TOKEN`]
+    /// (scope `all.Instance`) and [`demo::READ_TOKEN`] (scope `all.Instance.read`).
     pub fn demo() -> Self {
         let invite = |id: &str, email: &str, role: &str, date: String| {
             let value = serde_json::json!({
@@ -169,6 +186,60 @@ impl Seed {
             "applicationRoles".into(),
             serde_json::json!([{ "resourceId": "575ec8687ae143cd83dc4a90", "role": "view" }]),
         );
+        // Who has joined: two administrators, people whose emails also have a stale invite
+        // (frances, john), people on other domains.
+        let member = |id: &str, email: &str, first: &str, last: &str, role: &str| {
+            let value = serde_json::json!({
+                "userId": id,
+                "email": email,
+                "firstName": first,
+                "lastName": last,
+                "role": role,
+                "twoFactorAuthEnabled": false,
+                "ssoLinked": false,
+            });
+            match value {
+                Value::Object(map) => map,
+                _ => unreachable!("a JSON object literal"),
+            }
+        };
+        let members = vec![
+            member(
+                demo::ADMIN_USER_ID,
+                "owner@example.com",
+                "Olive",
+                "Owner",
+                "admin",
+            ),
+            member(
+                "5f3c1a2b9d8e7f6100000001",
+                "frances@example.net",
+                "Frances",
+                "Allen",
+                "admin",
+            ),
+            member(
+                "5f3c1a2b9d8e7f6100000002",
+                "john@example.net",
+                "John",
+                "Backus",
+                "view",
+            ),
+            member(
+                "5f3c1a2b9d8e7f6100000003",
+                "sam@partner.example",
+                "Sam",
+                "Partner",
+                "edit",
+            ),
+            member(
+                "5f3c1a2b9d8e7f6100000004",
+                "mia@example.org",
+                "Mia",
+                "Lens",
+                "collaborate",
+            ),
+        ];
         Seed {
             tokens: vec![
                 SeedToken {
@@ -185,6 +256,8 @@ impl Seed {
                 orgs: vec![SeedOrg {
                     id: demo::ORG_ID.into(),
                     invites,
+                    members,
+                    member_limit: None,
                 }],
             }],
         }
@@ -200,31 +273,41 @@ impl Seed {
 }
 
 /// The key an ID is stored under: Losant IDs are hexadecimal, so case does not matter.
-fn key(id: &str) -> String {
+pub(crate) fn key(id: &str) -> String {
     id.to_ascii_lowercase()
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    instances: BTreeMap<String, Instance>,
+    pub(crate) instances: BTreeMap<String, Instance>,
+    /// The users the fake knows, by the key of their email: the members seeded, and whoever
+    /// accepted an invite. Their user ID.
+    pub(crate) users: BTreeMap<String, String>,
+    /// Every invitation mail, oldest first.
+    pub(crate) outbox: Vec<Mail>,
 }
 
 #[derive(Debug, Default)]
-struct Instance {
-    orgs: BTreeMap<String, Org>,
+pub(crate) struct Instance {
+    pub(crate) orgs: BTreeMap<String, Org>,
 }
 
 #[derive(Debug, Default)]
-struct Org {
-    invites: BTreeMap<String, StoredInvite>,
+pub(crate) struct Org {
+    pub(crate) invites: BTreeMap<String, StoredInvite>,
+    /// By the key of the user ID.
+    pub(crate) members: BTreeMap<String, Map<String, Value>>,
+    pub(crate) member_limit: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
-struct StoredInvite {
+pub(crate) struct StoredInvite {
     /// Everything as seeded or last written, without `hasExpired`.
-    fields: Map<String, Value>,
-    invite_date: DateTime<Utc>,
-    ttl_ms: f64,
+    pub(crate) fields: Map<String, Value>,
+    pub(crate) invite_date: DateTime<Utc>,
+    pub(crate) ttl_ms: f64,
+    /// What the invitee accepts it by; never served.
+    pub(crate) token: String,
 }
 
 /// Why a lookup failed: the 404 message names the first missing level, as Losant's does.
@@ -233,6 +316,8 @@ pub(crate) enum Missing {
     Instance,
     Org,
     Invite,
+    Member,
+    User,
 }
 
 impl Missing {
@@ -241,8 +326,52 @@ impl Missing {
             Missing::Instance => "Instance was not found",
             Missing::Org => "Organization was not found",
             Missing::Invite => "Invite was not found",
+            Missing::Member => "Member was not found",
+            Missing::User => "User was not found",
         }
     }
+}
+
+/// Why the fake refuses to act: something missing (404), or what Losant's rules forbid (400).
+#[derive(Debug, PartialEq)]
+pub(crate) enum Refusal {
+    Missing(Missing),
+    /// A `Validation` error with this message; the message is the fake's own.
+    Invalid(String),
+}
+
+impl From<Missing> for Refusal {
+    fn from(missing: Missing) -> Self {
+        Refusal::Missing(missing)
+    }
+}
+
+impl Org {
+    /// Whether the organization may take one more member or pending invite: members and
+    /// pending invites together stay within its member limit (Losant's documentation:
+    /// expired invites do not count).
+    pub(crate) fn has_room(&self, now: DateTime<Utc>) -> Result<(), Refusal> {
+        let Some(limit) = self.member_limit else {
+            return Ok(());
+        };
+        let pending = self
+            .invites
+            .values()
+            .filter(|invite| !invite.has_expired(now))
+            .count();
+        if self.members.len() + pending >= limit {
+            return Err(Refusal::Invalid(format!(
+                "the organization has reached its member limit of {limit} (members and pending invites)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The key an email is kept under: trimmed, in lower case (the fake's reading of "the same
+/// email").
+pub(crate) fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 impl StoredInvite {
@@ -278,10 +407,11 @@ impl StoredInvite {
             fields,
             invite_date,
             ttl_ms,
+            token: fresh_token(),
         })
     }
 
-    fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         self.fields
             .get("id")
             .and_then(Value::as_str)
@@ -289,8 +419,36 @@ impl StoredInvite {
             .unwrap_or_default()
     }
 
+    /// Whether the invite had expired at `now`.
+    pub(crate) fn has_expired(&self, now: DateTime<Utc>) -> bool {
+        (now - self.invite_date).num_milliseconds() as f64 > self.ttl_ms
+    }
+
+    /// The email it was sent to, if it has one.
+    pub(crate) fn email(&self) -> Option<&str> {
+        self.fields.get("email").and_then(Value::as_str)
+    }
+
+    /// The mail that sends it, from `instance`'s organization `org`.
+    pub(crate) fn mail(&self, instance: &str, org: &str, resent: bool) -> Mail {
+        Mail {
+            invite_id: self.id(),
+            instance_id: key(instance),
+            org_id: key(org),
+            email: self.email().unwrap_or_default().to_owned(),
+            role: self
+                .fields
+                .get("role")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            token: self.token.clone(),
+            sent_at: format_date(self.invite_date),
+            resent,
+        }
+    }
+
     /// The invite as Losant answers it, with `hasExpired` worked out at `now`.
-    fn to_json(&self, now: DateTime<Utc>) -> Value {
+    pub(crate) fn to_json(&self, now: DateTime<Utc>) -> Value {
         let elapsed_ms = (now - self.invite_date).num_milliseconds() as f64;
         let mut fields = self.fields.clone();
         fields.insert("hasExpired".into(), Value::Bool(elapsed_ms > self.ttl_ms));
@@ -298,13 +456,13 @@ impl StoredInvite {
     }
 }
 
-fn format_date(date: DateTime<Utc>) -> String {
+pub(crate) fn format_date(date: DateTime<Utc>) -> String {
     date.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// A fresh 24-hex ID in the shape of a MongoDB ObjectId: seconds since the epoch, then a
 /// counter that starts at a per-process random point so two fakes do not hand out the same IDs.
-fn fresh_id() -> String {
+pub(crate) fn fresh_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     let start = *START.get_or_init(|| {
@@ -319,6 +477,11 @@ fn fresh_id() -> String {
 }
 
 impl Store {
+    /// Every invitation mail, oldest first.
+    pub(crate) fn outbox(&self) -> Vec<Mail> {
+        self.outbox.clone()
+    }
+
     pub(crate) fn apply(&mut self, seed: &Seed) -> Result<(), SeedError> {
         for instance in &seed.instances {
             if !is_losant_id(&instance.id) {
@@ -338,14 +501,39 @@ impl Store {
                 let stored_org = stored.orgs.entry(key(&org.id)).or_default();
                 for invite in &org.invites {
                     let invite = StoredInvite::from_fields(invite.clone())?;
+                    self.outbox.push(invite.mail(&instance.id, &org.id, false));
                     stored_org.invites.insert(invite.id(), invite);
+                }
+                for member in &org.members {
+                    let id = member
+                        .get("userId")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    if !is_losant_id(id) {
+                        return Err(SeedError(format!(
+                            "member userId {id:?} is not 24 hexadecimal characters"
+                        )));
+                    }
+                    if !member.contains_key("role") {
+                        return Err(SeedError(format!("member {id} has no role")));
+                    }
+                    if let Some(email) = member.get("email").and_then(Value::as_str) {
+                        self.users.insert(email_key(email), key(id));
+                    }
+                    let mut member = member.clone();
+                    member.insert("instanceId".into(), Value::String(key(&instance.id)));
+                    member.insert("orgId".into(), Value::String(key(&org.id)));
+                    stored_org.members.insert(key(id), member);
+                }
+                if org.member_limit.is_some() {
+                    stored_org.member_limit = org.member_limit;
                 }
             }
         }
         Ok(())
     }
 
-    fn org_mut(&mut self, instance: &str, org: &str) -> Result<&mut Org, Missing> {
+    pub(crate) fn org_mut(&mut self, instance: &str, org: &str) -> Result<&mut Org, Missing> {
         let instance = self
             .instances
             .get_mut(&key(instance))
@@ -386,6 +574,7 @@ impl Store {
         invite: &str,
         role_info: &Map<String, Value>,
     ) -> Result<Value, Missing> {
+        let org_key = key(org);
         let org = self.org_mut(instance, org)?;
         let old = org.invites.remove(&key(invite)).ok_or(Missing::Invite)?;
         let now = Utc::now();
@@ -397,9 +586,12 @@ impl Store {
             fields,
             invite_date: now,
             ttl_ms: old.ttl_ms,
+            token: fresh_token(),
         };
         let answer = new.to_json(now);
+        let mail = new.mail(instance, &org_key, true);
         org.invites.insert(new.id(), new);
+        self.outbox.push(mail);
         Ok(answer)
     }
 
@@ -421,17 +613,21 @@ impl Store {
     }
 
     /// Adds an invite with `fields` (an `OrgInvitePost`, checked), a fresh ID, today's date
-    /// and seven days to live, and answers it. Whether Losant refuses a second invite for an
-    /// email that has a pending one is not documented: this fake adds it (its own choice),
-    /// which lets a test see an invite made twice.
+    /// and seven days to live, sends its mail, and answers it. Whether Losant refuses a second
+    /// invite for an email that has a pending one, or for a member's email, is not
+    /// documented: this fake adds it (its own choice), which lets a test see an invite made
+    /// twice. An organization with a member limit refuses an invite past it: members and
+    /// pending invites count (Losant's documentation; the status and message are the fake's).
     pub(crate) fn create(
         &mut self,
         instance: &str,
         org: &str,
         fields: &Map<String, Value>,
-    ) -> Result<Value, Missing> {
+    ) -> Result<Value, Refusal> {
+        let org_key = key(org);
         let org = self.org_mut(instance, org)?;
         let now = Utc::now();
+        org.has_room(now)?;
         let mut fields = fields.clone();
         fields.insert("id".into(), Value::String(fresh_id()));
         fields.insert("inviteDate".into(), Value::String(format_date(now)));
@@ -448,9 +644,12 @@ impl Store {
             fields,
             invite_date: now,
             ttl_ms: DEFAULT_TTL_MS as f64,
+            token: fresh_token(),
         };
         let answer = invite.to_json(now);
+        let mail = invite.mail(instance, &org_key, false);
         org.invites.insert(invite.id(), invite);
+        self.outbox.push(mail);
         Ok(answer)
     }
 

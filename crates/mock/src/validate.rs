@@ -118,12 +118,106 @@ fn check_email(name: &str, value: &Value) -> Result<(), String> {
     }
 }
 
-/// Checks a list's query: `sortField`, `sortDirection` and `filterField` against the values
-/// Losant lists (`filter` takes any text).
-pub(crate) fn check_list_query(pairs: &[(String, String)]) -> Result<(), String> {
+/// Parses and checks a member add body against `instanceOrgMemberPost`: one of two objects,
+/// `{userId, role, applicationRoles?, dashboardRoles?}` or `{email, role, applicationRoles?,
+/// dashboardRoles?, disallowTransfer?}`, nothing else in either.
+pub(crate) fn member_post(body: &[u8]) -> Result<Map<String, Value>, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("member is not valid JSON: {e}"))?;
+    let Value::Object(member) = value else {
+        return Err(format!("member must be an object, got {}", kind(&value)));
+    };
+    let by = match (member.contains_key("userId"), member.contains_key("email")) {
+        (true, false) => "userId",
+        (false, true) => "email",
+        _ => return Err("member must have exactly one of userId and email".to_owned()),
+    };
+    for (field, value) in &member {
+        match field.as_str() {
+            "userId" => match value {
+                Value::String(id) => check_id("member.userId", id)?,
+                other => {
+                    return Err(format!(
+                        "member.userId must be a string, got {}",
+                        kind(other)
+                    ));
+                }
+            },
+            "email" => check_email("member.email", value)?,
+            "role" => check_enum("member.role", value, &ORG_ROLES)?,
+            "applicationRoles" | "dashboardRoles" => {
+                check_grants(&format!("member.{field}"), value)?
+            }
+            "disallowTransfer" if by == "email" && value.is_boolean() => {}
+            "disallowTransfer" if by == "email" => {
+                return Err(format!(
+                    "member.disallowTransfer must be a boolean, got {}",
+                    kind(value)
+                ));
+            }
+            _ => return Err(format!("member has an unknown property {field:?}")),
+        }
+    }
+    if !member.contains_key("role") {
+        return Err("member.role is required".to_owned());
+    }
+    Ok(member)
+}
+
+/// Parses and checks a member's change against `instanceOrgMemberPatch`: the shape of role
+/// info, nothing required.
+pub(crate) fn member_patch(body: &[u8]) -> Result<Map<String, Value>, String> {
+    role_info(body).map_err(|message| message.replacen("roleInfo", "member", 1))
+}
+
+/// Parses and checks an invitee's answer against `orgInviteAction`: `email`, `token` (not
+/// empty) and `accept`, all required, nothing else.
+pub(crate) fn invite_action(body: &[u8]) -> Result<(String, String, bool), String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("answer is not valid JSON: {e}"))?;
+    let Value::Object(answer) = value else {
+        return Err(format!("answer must be an object, got {}", kind(&value)));
+    };
+    if let Some(field) = answer
+        .keys()
+        .find(|field| !["email", "token", "accept"].contains(&field.as_str()))
+    {
+        return Err(format!("answer has an unknown property {field:?}"));
+    }
+    let email = match answer.get("email") {
+        Some(email) => {
+            check_email("answer.email", email)?;
+            email.as_str().unwrap_or_default().to_owned()
+        }
+        None => return Err("answer.email is required".to_owned()),
+    };
+    let token = match answer.get("token") {
+        Some(Value::String(token)) if !token.is_empty() => token.clone(),
+        Some(_) => return Err("answer.token must be a string that is not empty".to_owned()),
+        None => return Err("answer.token is required".to_owned()),
+    };
+    let accept = match answer.get("accept") {
+        Some(Value::Bool(accept)) => *accept,
+        Some(other) => {
+            return Err(format!(
+                "answer.accept must be a boolean, got {}",
+                kind(other)
+            ));
+        }
+        None => return Err("answer.accept is required".to_owned()),
+    };
+    Ok((email, token, accept))
+}
+
+/// Checks a list's query: `sortField` against the fields the list sorts by, `sortDirection`
+/// and `filterField` against the values Losant lists (`filter` takes any text).
+pub(crate) fn check_list_query(
+    pairs: &[(String, String)],
+    sort_fields: &[&str],
+) -> Result<(), String> {
     for (name, value) in pairs {
         let allowed: &[&str] = match name.as_str() {
-            "sortField" => &["email", "role", "inviteDate"],
+            "sortField" => sort_fields,
             "sortDirection" => &["asc", "desc"],
             "filterField" => &["email", "role", ""],
             _ => continue,
@@ -272,7 +366,43 @@ mod tests {
         assert!(
             invite_post(br#"{"email":"a@b.example","role":"view","dashboardRoles":[]}"#).is_ok()
         );
-        assert!(check_list_query(&[("sortField".into(), "id".into())]).is_err());
-        assert!(check_list_query(&[("sortDirection".into(), "asc".into())]).is_ok());
+        let sorts = ["email", "role", "inviteDate"];
+        assert!(check_list_query(&[("sortField".into(), "id".into())], &sorts).is_err());
+        assert!(check_list_query(&[("sortDirection".into(), "asc".into())], &sorts).is_ok());
+    }
+
+    #[test]
+    fn member_posts_take_exactly_one_of_user_and_email() {
+        let cases = [
+            (r#"{"role":"view"}"#, "exactly one of userId and email"),
+            (
+                r#"{"userId":"575ef90f7ae143cd83dc4aad","email":"a@b.example","role":"view"}"#,
+                "exactly one of userId and email",
+            ),
+            (r#"{"userId":"x","role":"view"}"#, "member.userId"),
+            (r#"{"email":"a@b.example"}"#, "member.role is required"),
+            (
+                r#"{"userId":"575ef90f7ae143cd83dc4aad","role":"view","disallowTransfer":true}"#,
+                "unknown property \"disallowTransfer\"",
+            ),
+        ];
+        for (body, wanted) in cases {
+            let error = member_post(body.as_bytes()).unwrap_err();
+            assert!(error.contains(wanted), "{body}: {error}");
+        }
+        assert!(
+            member_post(br#"{"email":"a@b.example","role":"view","disallowTransfer":true}"#)
+                .is_ok()
+        );
+        assert!(
+            member_patch(br#"{"role":"owner"}"#)
+                .unwrap_err()
+                .starts_with("member.role")
+        );
+        assert!(invite_action(br#"{"email":"a@b.example","token":"","accept":true}"#).is_err());
+        assert_eq!(
+            invite_action(br#"{"email":"a@b.example","token":"t","accept":false}"#),
+            Ok(("a@b.example".to_owned(), "t".to_owned(), false))
+        );
     }
 }
