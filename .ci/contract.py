@@ -7,9 +7,11 @@
                                            warned of nothing
 
 Random IDs would only ever find nothing (404), so every operation is bound to the seeded
-instance and organization, and each operation on one invite gets IDs of invites the fake
-holds: its own pool, because resendInvite and delete use theirs up, bound to `inviteId` half
-of the time, so the other half still finds nothing. The examples' IDs are seeded too.
+instance and organization, and each operation on one invite (or one member) gets IDs of
+invites (members) the fake holds: its own pool, because resendInvite and delete use theirs up,
+bound to `inviteId` (`userId`) half of the time, so the other half still finds nothing. The
+examples' IDs are seeded too, and an administrator outside every pool keeps the organization
+from losing its last one.
 """
 
 import collections
@@ -22,7 +24,7 @@ import yaml
 TOKEN = "contract-token"
 # How many invites each operation may find, by how many its successes use up: up to one per
 # generated case for resendInvite and delete.
-POOL_SIZES = {"get": 20, "post": 400, "delete": 400}
+POOL_SIZES = {"get": 20, "post": 400, "delete": 400, "patch": 20}
 
 
 def operations(spec):
@@ -42,6 +44,12 @@ def prepare(spec, out):
     ids = examples(spec)
     instance, org, example_invite = ids["instanceId"], ids["orgId"], ids["inviteId"]
     invites = [{"id": example_invite, "email": "example@example.com", "role": "edit"}]
+    # An administrator no operation is bound to, so that the organization always keeps one and
+    # a member's change or removal is not refused for being the last administrator's.
+    members = [
+        {"userId": ids["userId"], "email": "member@example.com", "role": "view"},
+        {"userId": "ad" * 12, "email": "admin@example.com", "role": "admin"},
+    ]
     config = ["[dictionaries]"]
     bindings = []
     for tag, (path, method, operation) in enumerate(operations(spec), start=0xA1):
@@ -52,6 +60,11 @@ def prepare(spec, out):
             invites += [{"id": i, "email": f"c{tag:x}-{n}@example.com", "role": "view"} for n, i in enumerate(pool)]
             config.append(f"{op_id} = {{ values = {json.dumps(pool)} }}")
             parameters.append(f'"path.inviteId" = {{ dictionary = "{op_id}", probability = 0.5 }}')
+        if "{userId}" in path:
+            pool = [f"{tag:02x}{n:022x}" for n in range(POOL_SIZES.get(method, 20))]
+            members += [{"userId": u, "email": f"m{tag:x}-{n}@example.com", "role": "view"} for n, u in enumerate(pool)]
+            config.append(f"{op_id} = {{ values = {json.dumps(pool)} }}")
+            parameters.append(f'"path.userId" = {{ dictionary = "{op_id}", probability = 0.5 }}')
         bindings += [
             "",
             "[[operations]]",
@@ -60,7 +73,7 @@ def prepare(spec, out):
         ]
     seed = {
         "tokens": [{"token": TOKEN, "scopes": ["all.Instance"]}],
-        "instances": [{"id": instance, "orgs": [{"id": org, "invites": invites}]}],
+        "instances": [{"id": instance, "orgs": [{"id": org, "invites": invites, "members": members}]}],
     }
     with open(f"{out}/seed.json", "w") as f:
         json.dump(seed, f)

@@ -611,7 +611,8 @@ fn the_fake_s_banner_says_what_the_read_token_can_do() {
     let _ = fake.kill();
     let _ = fake.wait();
     assert!(
-        banner[2].contains("demo-read-token") && banner[2].contains("get and list only"),
+        banner[2].contains("demo-read-token")
+            && banner[2].contains("the reads only, get, list, listMembers, getMember"),
         "{banner:?}"
     );
 }

@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::duration::{LATENCY, TIMEOUT};
-use crate::{Action, CreateAnswer, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MockServer, Seed, demo};
+use crate::{
+    Action, CreateAnswer, DEFAULT_MAX_CONNECTIONS, Fault, Limits, MemberAddAnswer, MockServer,
+    OUTBOX_PATH, Seed, demo,
+};
 
-/// Runs a fake Losant Instance Org Invite API until interrupted.
+/// Runs a fake Losant API of an organization's invites and members until interrupted.
 ///
 /// The first line printed is the base URL to point a client at.
 #[derive(Clone, Debug, clap::Parser)]
@@ -33,11 +36,18 @@ pub struct MockArgs {
     #[arg(long, value_enum, value_name = "FORM", default_value = "collection")]
     pub create_answers: CreateAnswerArg,
 
+    /// What adding a member answers with: `current`, 201 with the member or 202 when an
+    /// invite was sent instead (API 1.30.1 and later), or `classic`, 200 whichever it was
+    /// (API 1.30.0 and before).
+    #[arg(long, value_enum, value_name = "FORM", default_value = "current")]
+    pub member_add_answers: MemberAddAnswerArg,
+
     /// Accept TOKEN holding the given scopes, as TOKEN=SCOPE[,SCOPE...]. Repeatable.
     #[arg(long = "token", value_name = "TOKEN=SCOPES", value_parser = parse_token)]
     pub tokens: Vec<(String, Vec<String>)>,
 
-    /// Wait before every answer to ACTION (get, delete, resendInvite or all), as
+    /// Wait before every answer to ACTION (get, delete, resendInvite, list, create,
+    /// listMembers, addMember, getMember, patchMember, removeMember, answerInvite or all), as
     /// ACTION=DURATION (`get=250ms`). Repeatable.
     #[arg(long = "latency", value_name = "ACTION=DURATION", value_parser = parse_latency)]
     pub latencies: Vec<(Vec<Action>, Duration)>,
@@ -87,6 +97,15 @@ pub enum CreateAnswerArg {
     Collection,
     /// The new invite alone.
     Invite,
+}
+
+/// The forms of `--member-add-answers`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MemberAddAnswerArg {
+    /// 201 with the member, 202 with the invite sent.
+    Current,
+    /// 200.
+    Classic,
 }
 
 /// A count of at least 1.
@@ -192,6 +211,10 @@ pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
         .create_answers(match args.create_answers {
             CreateAnswerArg::Collection => CreateAnswer::Collection,
             CreateAnswerArg::Invite => CreateAnswer::Invite,
+        })
+        .member_add_answers(match args.member_add_answers {
+            MemberAddAnswerArg::Current => MemberAddAnswer::Current,
+            MemberAddAnswerArg::Classic => MemberAddAnswer::Classic,
         });
     let is_demo = args.seed.as_deref() == Some("demo");
     match args.seed.as_deref() {
@@ -240,14 +263,23 @@ pub async fn run(args: MockArgs) -> Result<(), Box<dyn std::error::Error>> {
             .map(Action::name)
             .collect();
         banner.push(format!(
-            "token {}  (scope all.Instance.read: {} only)",
+            "token {}  (scope all.Instance.read: the reads only, {})",
             demo::READ_TOKEN,
-            reads.join(" and ")
+            reads.join(", ")
         ));
         banner.push(format!("invite {}", path(demo::INVITE_ID)));
         banner.push(format!(
             "invite {}  (expired)",
             path(demo::EXPIRED_INVITE_ID)
+        ));
+        banner.push(format!(
+            "members /instances/{}/orgs/{}/members  (5; the administrator {})",
+            demo::INSTANCE_ID,
+            demo::ORG_ID,
+            demo::ADMIN_USER_ID
+        ));
+        banner.push(format!(
+            "outbox {OUTBOX_PATH}  (each invite's mail and token; accept with POST /invites)"
         ));
     }
     for (token, scopes) in &args.tokens {
