@@ -197,6 +197,11 @@ impl<'a> Apply<'a> {
                                 read: read[index].take(),
                                 confirmed_by_listing: true,
                             }),
+                            (Seen::DoneMember(member), _) => Outcome::Done(Done {
+                                answer: Answer::Member(member),
+                                read: None,
+                                confirmed_by_listing: true,
+                            }),
                             (Seen::NotDone(seen), Some(error)) => Outcome::Failed(Failed {
                                 error,
                                 listed_again: Some(ListedAgain {
@@ -279,6 +284,8 @@ fn look(
             settle::resent(invite_id, email, fresh, acted_on)
         }
         Action::Revoke { invite_id, .. } => settle::revoked(invite_id, fresh),
+        Action::SetRole { user_id, patch, .. } => settle::role_set(user_id, patch.role, fresh),
+        Action::RemoveMember { user_id, .. } => settle::member_removed(user_id, fresh),
         Action::Get { .. } | Action::Skip => {
             Seen::Unclear("a read leaves nothing to look for".to_owned())
         }
@@ -359,6 +366,27 @@ async fn attempt(
                 Err(error) => unsure_or_failed(error),
             };
             return (attempt, read);
+        }
+        Action::SetRole { user_id, patch, .. } => {
+            match requests::patch_member(client, org, user_id, patch.clone())
+                .send()
+                .await
+            {
+                Ok(answer) => done(Answer::Member(Box::new(answer.into_inner()))),
+                Err(error) => unsure_or_failed(error),
+            }
+        }
+        Action::RemoveMember { user_id, .. } => {
+            match requests::remove_member(client, org, user_id).send().await {
+                Ok(answer) => done(Answer::Success(answer.into_inner())),
+                Err(error)
+                    if ignore_missing
+                        && (error.is_not_found() || error.may_have_taken_effect()) =>
+                {
+                    Attempt::Final(Outcome::AlreadyGone(error))
+                }
+                Err(error) => unsure_or_failed(error),
+            }
         }
         Action::Invite { body } => match requests::create(client, org, body.clone()).send().await {
             Ok(answer) => {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod access;
 mod apply;
 mod cancel;
 mod id_list;
@@ -9,6 +10,7 @@ mod input;
 mod org;
 mod plan;
 pub mod plan_invites;
+pub mod plan_members;
 pub mod plan_roster;
 mod report;
 mod reporter;
@@ -27,10 +29,11 @@ pub use input::{EXCERPT_CHARS, InputError, Problem, excerpt};
 pub use org::Org;
 pub use plan::{Action, Plan, Reason, Step, Subject};
 pub use plan_invites::Intent;
+pub use plan_members::{MemberIntent, MemberSelection};
 pub use report::{Answer, Done, Failed, ListedAgain, Outcome, Report, Totals};
 pub use reporter::Reporter;
 pub use requests::{StepError, prepare};
 pub use roles::{Grant, Roles};
 pub use roster::{Entry, Roster};
 pub use selection::Selection;
-pub use snapshot::{InviteFilter, InviteQuery, Snapshot};
+pub use snapshot::{InviteFilter, InviteQuery, MemberQuery, Snapshot, is_admin};

@@ -36,13 +36,16 @@ pub struct Step {
 }
 
 /// Who or what a step is about, as far as the plan knows: the line of the input it comes
-/// from, the email, the invite.
+/// from, the email, the invite or the member.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subject {
     /// The invite acted on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_id: Option<LosantId>,
+    /// The member acted on, by user ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<LosantId>,
     /// The email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -97,6 +100,24 @@ pub enum Action {
         /// The body sent.
         body: types::OrgInvitePost,
     },
+    /// Change a member's roles (`instanceOrgMember.patch`).
+    SetRole {
+        /// The member.
+        user_id: LosantId,
+        /// The roles sent.
+        patch: types::OrgMemberPatch,
+        /// The member as listed, when they were.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        before: Option<Box<types::OrgMember>>,
+    },
+    /// Remove a member (`instanceOrgMember.delete`).
+    RemoveMember {
+        /// The member.
+        user_id: LosantId,
+        /// The member as listed, when they were.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        before: Option<Box<types::OrgMember>>,
+    },
     /// Nothing to do; the reason says why.
     Skip,
 }
@@ -114,6 +135,8 @@ impl Action {
             Action::Revoke { .. } => "instanceOrgInvite.delete",
             Action::Resend { .. } | Action::Renew { .. } => "instanceOrgInvite.resendInvite",
             Action::Invite { .. } => "instanceOrgInvites.post",
+            Action::SetRole { .. } => "instanceOrgMember.patch",
+            Action::RemoveMember { .. } => "instanceOrgMember.delete",
             Action::Skip => return None,
         })
     }
@@ -125,7 +148,25 @@ impl Action {
             | Action::Revoke { invite_id, .. }
             | Action::Resend { invite_id, .. }
             | Action::Renew { invite_id, .. } => Some(invite_id),
-            Action::Invite { .. } | Action::Skip => None,
+            _ => None,
+        }
+    }
+
+    /// The member the step acts on, when it acts on one.
+    pub fn user_id(&self) -> Option<&LosantId> {
+        match self {
+            Action::SetRole { user_id, .. } | Action::RemoveMember { user_id, .. } => Some(user_id),
+            _ => None,
+        }
+    }
+
+    /// The member as the plan knows them before the step.
+    pub fn member_before(&self) -> Option<&types::OrgMember> {
+        match self {
+            Action::SetRole { before, .. } | Action::RemoveMember { before, .. } => {
+                before.as_deref()
+            }
+            _ => None,
         }
     }
 
@@ -195,6 +236,18 @@ pub enum Reason {
     },
     /// Invited again although the email has an invite: asked for (`--force`).
     Forced,
+    /// The email is a member's already: nobody is invited who has joined.
+    AlreadyMember {
+        /// The member.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_id: Option<LosantId>,
+        /// The member's organization role.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// The member is the organization's last administrator (with those the plan removes or
+    /// demotes before): an organization keeps at least one.
+    LastAdmin,
 }
 
 impl Plan {

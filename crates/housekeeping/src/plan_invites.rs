@@ -100,6 +100,7 @@ pub fn for_selection(snapshot: &Snapshot, selection: &Selection, intent: &Intent
             let invite_id = invite.id.clone()?;
             let subject = Subject {
                 invite_id: Some(invite_id.clone()),
+                user_id: None,
                 email: invite.email.as_deref().cloned(),
                 line: None,
             };
@@ -157,6 +158,7 @@ pub fn for_one(org: &Org, invite_id: &losant_invites_client::LosantId, intent: &
         steps: vec![Step {
             subject: Subject {
                 invite_id: Some(invite_id.clone()),
+                user_id: None,
                 email: None,
                 line: None,
             },
@@ -178,6 +180,7 @@ pub fn for_ids(org: &Org, list: &IdList, intent: &Intent) -> Plan {
                 Step {
                     subject: Subject {
                         invite_id: Some(listed.id.clone()),
+                        user_id: None,
                         email: None,
                         line: Some(listed.line),
                     },
@@ -193,6 +196,7 @@ pub fn for_ids(org: &Org, list: &IdList, intent: &Intent) -> Plan {
             Step {
                 subject: Subject {
                     invite_id: Some(repeat.id.clone()),
+                    user_id: None,
                     email: None,
                     line: Some(repeat.line),
                 },

@@ -10,9 +10,11 @@ use crate::roles::{Roles, info_of_post};
 use crate::roster::{Entry, Roster};
 use crate::snapshot::{Snapshot, newest};
 
-/// The plan of inviting everyone on `roster`, by what `snapshot` (every invite of the
-/// organization) shows of their email, compared trimmed and without regard to case:
+/// The plan of inviting everyone on `roster`, by what `snapshot` (every member and invite of
+/// the organization) shows of their email, compared trimmed and without regard to case:
 ///
+/// - a member: nothing, whatever their role ([`Reason::AlreadyMember`]): who has joined is
+///   never invited again;
 /// - a pending invite with the roster's roles: nothing ([`Reason::AlreadyPending`]);
 /// - a pending invite with other roles: nothing, and said so with both
 ///   ([`Reason::PendingWithOtherRoles`]);
@@ -55,13 +57,28 @@ pub fn invite_one(snapshot: &Snapshot, body: types::OrgInvitePost, force: bool) 
 
 fn plan(snapshot: &Snapshot, entries: &[Entry], force: bool) -> Plan {
     let by_email = snapshot.invites_by_email();
+    let members = snapshot.members_by_email();
     let steps = entries
         .iter()
         .map(|entry| {
-            let invites = by_email
-                .get(&email_key(entry.email()))
-                .map_or(&[][..], Vec::as_slice);
-            step(snapshot, entry, invites, force)
+            let key = email_key(entry.email());
+            let invites = by_email.get(&key).map_or(&[][..], Vec::as_slice);
+            match members.get(&key) {
+                Some(member) if !force => Step {
+                    subject: Subject {
+                        invite_id: None,
+                        user_id: member.user_id.clone(),
+                        email: Some(entry.email().to_owned()),
+                        line: Some(entry.line),
+                    },
+                    action: Action::Skip,
+                    reason: Reason::AlreadyMember {
+                        user_id: member.user_id.clone(),
+                        role: member.role.as_ref().map(ToString::to_string),
+                    },
+                },
+                _ => step(snapshot, entry, invites, force),
+            }
         })
         .collect();
     Plan {
@@ -74,6 +91,7 @@ fn plan(snapshot: &Snapshot, entries: &[Entry], force: bool) -> Plan {
 fn step(snapshot: &Snapshot, entry: &Entry, invites: &[&types::OrgInvite], force: bool) -> Step {
     let subject = |invite: Option<&types::OrgInvite>| Subject {
         invite_id: invite.and_then(|invite| invite.id.clone()),
+        user_id: None,
         email: Some(entry.email().to_owned()),
         line: Some(entry.line),
     };

@@ -59,6 +59,8 @@ pub enum Answer {
     Created(Box<types::OrgInviteCollection>),
     /// Losant's `{"success": true}`.
     Success(types::Success),
+    /// A member: as changed, or as a fresh listing shows them.
+    Member(Box<types::OrgMember>),
     /// A fresh listing shows the invite gone.
     Gone,
 }

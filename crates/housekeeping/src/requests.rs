@@ -59,6 +59,32 @@ pub(crate) fn create<'a>(
         .body(body)
 }
 
+pub(crate) fn patch_member<'a>(
+    client: &'a Client,
+    org: &Org,
+    user: &LosantId,
+    patch: types::OrgMemberPatch,
+) -> builder::InstanceOrgMemberPatch<'a> {
+    client
+        .instance_org_member_patch()
+        .instance_id(&org.instance_id)
+        .org_id(&org.org_id)
+        .user_id(user)
+        .body(patch)
+}
+
+pub(crate) fn remove_member<'a>(
+    client: &'a Client,
+    org: &Org,
+    user: &LosantId,
+) -> builder::InstanceOrgMemberDelete<'a> {
+    client
+        .instance_org_member_delete()
+        .instance_id(&org.instance_id)
+        .org_id(&org.org_id)
+        .user_id(user)
+}
+
 /// Why a step's request cannot be built.
 #[derive(Debug)]
 pub enum StepError {
@@ -129,6 +155,14 @@ pub async fn prepare(
             resend(client, org, invite_id, info).prepare().await?
         }
         Action::Invite { body } => create(client, org, body.clone()).prepare().await?,
+        Action::SetRole { user_id, patch, .. } => {
+            patch_member(client, org, user_id, patch.clone())
+                .prepare()
+                .await?
+        }
+        Action::RemoveMember { user_id, .. } => {
+            remove_member(client, org, user_id).prepare().await?
+        }
     };
     Ok(Some(prepared))
 }

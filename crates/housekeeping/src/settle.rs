@@ -14,6 +14,8 @@ use crate::snapshot::Snapshot;
 pub enum Seen {
     /// It took effect: the invite the snapshot shows for it, if any.
     Done(Option<Box<types::OrgInvite>>),
+    /// It took effect: the member as the snapshot shows them.
+    DoneMember(Box<types::OrgMember>),
     /// It did not take effect, as what was seen shows.
     NotDone(String),
     /// What was seen does not tell.
@@ -77,6 +79,40 @@ pub fn resent(
         None => Seen::Unclear(
             "the invite is gone, and no new pending invite for its email is there".to_owned(),
         ),
+    }
+}
+
+/// A member's role was changed to `role` when the snapshot shows the member with it.
+pub fn role_set(user: &LosantId, role: Option<types::OrgRole>, now: &Snapshot) -> Seen {
+    let Some(member) = now
+        .members
+        .iter()
+        .find(|member| member.user_id.as_ref() == Some(user))
+    else {
+        return Seen::Unclear("the member is no longer there".to_owned());
+    };
+    let held = member.role.as_ref().map(ToString::to_string);
+    match role {
+        Some(role) if held.as_deref() != Some(role.to_string().as_str()) => Seen::NotDone(format!(
+            "the member's role is still {}",
+            held.as_deref().unwrap_or("-")
+        )),
+        // A change of grants alone cannot be seen: the member shows none.
+        None => Seen::Unclear("a member's grants cannot be read back".to_owned()),
+        Some(_) => Seen::DoneMember(Box::new(member.clone())),
+    }
+}
+
+/// A member was removed when the snapshot no longer holds them.
+pub fn member_removed(user: &LosantId, now: &Snapshot) -> Seen {
+    if now
+        .members
+        .iter()
+        .any(|member| member.user_id.as_ref() == Some(user))
+    {
+        Seen::NotDone("the member is still there".to_owned())
+    } else {
+        Seen::Done(None)
     }
 }
 

@@ -1,5 +1,6 @@
-//! What an organization holds at one moment, read once: its invites (one list call however
-//! many there are) and the time they were read, which every plan judges expiry and age by.
+//! What an organization holds at one moment, read once: who has access, its members and its
+//! invites (one list call each however many there are), and the time they were read, which
+//! every plan judges expiry and age by.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use losant_invites_client::{Client, Error, types};
 use crate::identity::email_key;
 use crate::org::Org;
 
-/// The organization's invites as Losant listed them, and when.
+/// The organization's invites and members as Losant listed them, and when.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
     /// The organization.
@@ -18,6 +19,11 @@ pub struct Snapshot {
     pub taken_at: DateTime<Utc>,
     /// The invites, in Losant's order.
     pub invites: Vec<types::OrgInvite>,
+    /// The members, in Losant's order; empty when they were not read (see
+    /// [`member_listing`](Self::member_listing)).
+    pub members: Vec<types::OrgMember>,
+    /// The rest of Losant's answer to the members' list, when the members were read.
+    pub member_listing: Option<types::OrgMemberCollection>,
     /// The rest of Losant's answer (its `count`, the filter and sort it echoed), the items
     /// taken out into [`invites`](Self::invites): `items` is left an empty list where Losant
     /// sent a list, and none where it sent none.
@@ -36,6 +42,18 @@ pub struct InviteQuery {
     )>,
 }
 
+/// Which members a list call asks Losant for, and in which order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MemberQuery {
+    /// Losant's filter, if any.
+    pub filter: Option<InviteFilter>,
+    /// Losant's order, if any: a field and a direction.
+    pub sort: Option<(
+        types::InstanceOrgMembersGetSortField,
+        types::InstanceOrgMembersGetSortDirection,
+    )>,
+}
+
 /// Losant's list filter: one field and a glob.
 #[derive(Clone, Debug, PartialEq)]
 pub enum InviteFilter {
@@ -46,9 +64,12 @@ pub enum InviteFilter {
 }
 
 impl Snapshot {
-    /// A snapshot of `invites` taken at `taken_at`, as a program or a test makes one.
+    /// A snapshot of `invites` (and no members) taken at `taken_at`, as a program or a test
+    /// makes one.
     pub fn new(org: Org, taken_at: DateTime<Utc>, invites: Vec<types::OrgInvite>) -> Self {
         Self {
+            members: Vec::new(),
+            member_listing: None,
             invite_listing: types::OrgInviteCollection {
                 count: Some(invites.len() as i64),
                 filter: None,
@@ -66,13 +87,76 @@ impl Snapshot {
         }
     }
 
-    /// Reads every invite of `org`: one list call.
+    /// The same snapshot with `members` read too.
+    pub fn with_members(mut self, members: Vec<types::OrgMember>) -> Self {
+        self.member_listing = Some(types::OrgMemberCollection {
+            count: Some(members.len() as i64),
+            filter: None,
+            filter_field: None,
+            instance_id: Some(self.org.instance_id.clone()),
+            items: Some(Vec::new().into()),
+            org_id: Some(self.org.org_id.clone()),
+            sort_direction: None,
+            sort_field: None,
+            extra: serde_json::Map::new(),
+        });
+        self.members = members;
+        self
+    }
+
+    /// Reads who has access to `org`: every member and every invite, one list call each.
     ///
     /// # Errors
-    /// The client's error, when the list call fails; a list larger than the client reads is
+    /// The client's error, when a list call fails; a list larger than the client reads is
     /// [`Error::is_too_large`].
     pub async fn read(client: &Client, org: &Org) -> Result<Self, Error> {
-        Self::read_invites(client, org, &InviteQuery::default()).await
+        let snapshot = Self::read_invites(client, org, &InviteQuery::default()).await?;
+        snapshot.and_members(client, &MemberQuery::default()).await
+    }
+
+    /// Reads the members of `org` that `query` asks for (and no invites): one list call.
+    ///
+    /// # Errors
+    /// As [`read`](Self::read).
+    pub async fn read_members(
+        client: &Client,
+        org: &Org,
+        query: &MemberQuery,
+    ) -> Result<Self, Error> {
+        Self::new(org.clone(), Utc::now(), Vec::new())
+            .and_members(client, query)
+            .await
+    }
+
+    /// This snapshot with the members `query` asks for read too, and the time it was taken
+    /// moved to when they were read.
+    async fn and_members(mut self, client: &Client, query: &MemberQuery) -> Result<Self, Error> {
+        let mut request = client
+            .instance_org_members_get()
+            .instance_id(&self.org.instance_id)
+            .org_id(&self.org.org_id);
+        match &query.filter {
+            Some(InviteFilter::Email(glob)) => {
+                request = request
+                    .filter_field(types::InstanceOrgMembersGetFilterField::Email)
+                    .filter(glob.clone());
+            }
+            Some(InviteFilter::Role(role)) => {
+                request = request
+                    .filter_field(types::InstanceOrgMembersGetFilterField::Role)
+                    .filter(role.to_string());
+            }
+            None => {}
+        }
+        if let Some((field, direction)) = query.sort {
+            request = request.sort_field(field).sort_direction(direction);
+        }
+        let mut listing = request.send().await?.into_inner();
+        let items = listing.items.take();
+        listing.items = items.as_ref().map(|_| Vec::new().into());
+        self.members = items.map(Vec::from).unwrap_or_default();
+        self.member_listing = Some(listing);
+        Ok(self)
     }
 
     /// Reads the invites of `org` that `query` asks for: one list call.
@@ -116,6 +200,8 @@ impl Snapshot {
             taken_at,
             invites,
             invite_listing: listing,
+            members: Vec::new(),
+            member_listing: None,
         })
     }
 
@@ -124,6 +210,23 @@ impl Snapshot {
     /// invited twice on a guess.
     pub fn is_pending(&self, invite: &types::OrgInvite) -> bool {
         invite.has_expired_at(self.taken_at) != Some(true)
+    }
+
+    /// The members by the key of their email ([`email_key`]); a member without an email is
+    /// left out.
+    pub fn members_by_email(&self) -> HashMap<String, &types::OrgMember> {
+        self.members
+            .iter()
+            .filter_map(|member| Some((email_key(member.email.as_deref()?), member)))
+            .collect()
+    }
+
+    /// How many members are administrators.
+    pub fn admins(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|member| is_admin(member))
+            .count()
     }
 
     /// The invites of each email (by [`email_key`]), in the snapshot's order.
@@ -152,4 +255,12 @@ pub(crate) fn newest<'a>(
                 .map(|id| id.as_str().to_ascii_lowercase()),
         )
     })
+}
+
+/// Whether `member` is an administrator of the organization.
+pub fn is_admin(member: &types::OrgMember) -> bool {
+    member
+        .role
+        .as_ref()
+        .is_some_and(|role| role.to_string() == "admin")
 }

@@ -105,6 +105,7 @@ fn roster() -> impl Strategy<Value = Roster> {
 /// resent or revoked as its step says, every new invite pending.
 fn carried_out(snapshot: &Snapshot, plan: &Plan) -> Snapshot {
     let mut invites = snapshot.invites.clone();
+    let mut members = snapshot.members.clone();
     for (n, step) in plan.acting().enumerate() {
         let fresh = |email: String, roles: serde_json::Value| -> types::OrgInvite {
             let mut invite = roles;
@@ -134,10 +135,22 @@ fn carried_out(snapshot: &Snapshot, plan: &Plan) -> Snapshot {
             Action::Revoke { invite_id, .. } => {
                 take(&mut invites, invite_id);
             }
+            Action::SetRole { user_id, patch, .. } => {
+                let member = members
+                    .iter_mut()
+                    .find(|member| member.user_id.as_ref() == Some(user_id))
+                    .expect("a step acts on a member the snapshot holds");
+                if let Some(role) = patch.role {
+                    member.role = Some(serde_json::from_value(serde_json::json!(role)).unwrap());
+                }
+            }
+            Action::RemoveMember { user_id, .. } => {
+                members.retain(|member| member.user_id.as_ref() != Some(user_id));
+            }
             Action::Get { .. } | Action::Skip => {}
         }
     }
-    Snapshot::new(snapshot.org.clone(), snapshot.taken_at, invites)
+    Snapshot::new(snapshot.org.clone(), snapshot.taken_at, invites).with_members(members)
 }
 
 fn take(
