@@ -132,6 +132,14 @@ impl Cli {
             Command::List(list) => list.global.verbose,
             Command::Invite(invite) => invite.global.verbose,
             Command::Renew(renew) => renew.global.verbose,
+            Command::Access(access) => access.global.verbose,
+            Command::Members(members) => match &members.command {
+                MembersCommand::List(list) => list.global.verbose,
+                MembersCommand::Get(get) => get.global.verbose,
+                MembersCommand::Add(add) => add.global.verbose,
+                MembersCommand::SetRole(set) => set.global.verbose,
+                MembersCommand::Remove(remove) => remove.global.verbose,
+            },
             Command::Mock(_) | Command::Completions { .. } => 0,
         };
         self.global.verbose.saturating_add(after)
@@ -249,6 +257,12 @@ pub enum Command {
     /// Resend invites with the roles they already have (instanceOrgInvite.resendInvite), such
     /// as every expired one: `renew --expired`. Shows each invite before and Losant's answer.
     Renew(Renew),
+    /// Everyone with access to the organization: its members, and its invites pending or
+    /// expired, with their roles (instanceOrgMembers.get and instanceOrgInvites.get).
+    Access(Access),
+    /// The organization's members: list, look up, add, change a role, remove
+    /// (instanceOrgMembers, instanceOrgMember).
+    Members(Members),
     /// Start a local fake Losant; its first line of output is its URL.
     Mock(losant_invites_mock::MockArgs),
     /// Print a shell completion script.
@@ -416,24 +430,34 @@ pub struct Sort {
 }
 
 fn parse_sort(text: &str) -> Result<Sort, String> {
-    let (field, direction) = match text.split_once(':') {
-        Some((field, direction)) => (field, Some(direction)),
-        None => (text, None),
-    };
+    let (field, direction) = field_and_direction(text)?;
+    Ok(Sort { field, direction })
+}
+
+fn parse_member_sort(text: &str) -> Result<MemberSort, String> {
+    let (field, direction) = field_and_direction(text)?;
+    Ok(MemberSort { field, direction })
+}
+
+/// A sort as `FIELD[:asc|desc]` gives it: ascending unless said otherwise, as a person naming
+/// a field expects (Losant's own default direction is not relied on).
+fn field_and_direction<F, D>(text: &str) -> Result<(F, D), String>
+where
+    F: std::str::FromStr + schemars::JsonSchema,
+    D: std::str::FromStr,
+{
+    let (field, direction) = text.split_once(':').unwrap_or((text, "asc"));
     let field = field.trim().parse().map_err(|_| {
         format!(
             "unknown sort field {field:?}; expected one of {}",
-            allowed_values::<types::InstanceOrgInvitesGetSortField>().join(", ")
+            allowed_values::<F>().join(", ")
         )
     })?;
-    // Ascending unless said otherwise, as a person naming a field expects; Losant's own
-    // default direction is not relied on.
-    let direction = direction.unwrap_or("asc");
     let direction = direction
         .trim()
         .parse()
         .map_err(|_| format!("unknown sort direction {direction:?}; expected asc or desc"))?;
-    Ok(Sort { field, direction })
+    Ok((field, direction))
 }
 
 #[derive(Debug, Args)]
@@ -497,6 +521,187 @@ pub struct Invite {
     /// listed, to show which rows would be skipped).
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct Access {
+    #[command(flatten)]
+    pub global: GlobalArgs<Format>,
+    #[command(flatten)]
+    pub org: Org,
+}
+
+#[derive(Debug, Args)]
+pub struct Members {
+    #[command(subcommand)]
+    pub command: MembersCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCommand {
+    /// List the organization's members (instanceOrgMembers.get), filtered and sorted.
+    List(MembersList),
+    /// Look a member up (instanceOrgMember.get).
+    Get(MemberGet),
+    /// Add someone (instanceOrgMembers.post): a Losant user by --user-id, or someone by
+    /// --email. Losant may send an invite to the email instead; the output says which.
+    Add(MemberAdd),
+    /// Change members' roles (instanceOrgMember.patch): one by --user-id, or those
+    /// --email and --current-role choose. The last administrator is never demoted.
+    SetRole(MemberSetRole),
+    /// Remove members (instanceOrgMember.delete): one by --user-id, or those --email and
+    /// --role choose. The last administrator is never removed.
+    Remove(MemberRemove),
+}
+
+#[derive(Debug, Args)]
+pub struct MembersList {
+    #[command(flatten)]
+    pub global: GlobalArgs<Format>,
+    #[command(flatten)]
+    pub org: Org,
+    /// Only members whose email matches GLOB (`*` for any run of characters), Losant's filter.
+    #[arg(long, value_name = "GLOB", value_hint = ValueHint::Other)]
+    pub email: Option<String>,
+    /// Only members of this organization role.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>())]
+    pub role: Option<types::OrgRole>,
+    /// Sort by FIELD (email or role), ascending unless `:desc` follows.
+    #[arg(long, value_name = "FIELD[:asc|desc]", value_parser = parse_member_sort)]
+    pub sort: Option<MemberSort>,
+}
+
+#[derive(Debug, Args)]
+pub struct MemberGet {
+    #[command(flatten)]
+    pub global: GlobalArgs<Format>,
+    #[command(flatten)]
+    pub org: Org,
+    /// The member, by their user ID.
+    #[arg(long, value_name = "ID", value_parser = parse_id, value_hint = ValueHint::Other)]
+    pub user_id: LosantId,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("who").required(true).multiple(false))]
+#[command(after_help = "Examples:
+  losant-invites members add --user-id 575ef90f7ae143cd83dc4aad --role view
+  losant-invites members add --email ana@example.com --role edit")]
+pub struct MemberAdd {
+    #[command(flatten)]
+    pub global: GlobalArgs<Format>,
+    #[command(flatten)]
+    pub org: Org,
+    /// A Losant user, by ID.
+    #[arg(long, value_name = "ID", value_parser = parse_id, group = "who",
+          value_hint = ValueHint::Other)]
+    pub user_id: Option<LosantId>,
+    /// Someone by email: Losant adds the user with that email, or sends an invite.
+    #[arg(long, value_name = "EMAIL", group = "who", value_hint = ValueHint::EmailAddress)]
+    pub email: Option<String>,
+    /// The organization role.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>())]
+    pub role: types::OrgRole,
+    /// A role on one application, as APPLICATION_ID=ROLE. Repeatable.
+    #[arg(long = "application-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          value_hint = ValueHint::Other)]
+    pub application_roles: Vec<types::ResourceRoleGrant>,
+    /// A role on one dashboard, as DASHBOARD_ID=ROLE. Repeatable.
+    #[arg(long = "dashboard-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          value_hint = ValueHint::Other)]
+    pub dashboard_roles: Vec<types::ResourceRoleGrant>,
+    /// Set Losant's `disallowTransfer` flag (with --email only).
+    #[arg(long, requires = "email")]
+    pub disallow_transfer: bool,
+    /// Print the request that would be sent, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Which members a command acts on: one by user ID, or those the selectors choose.
+#[derive(Debug, Args)]
+pub struct WhichMembers {
+    /// The member, by their user ID.
+    #[arg(long, value_name = "ID", value_parser = parse_id, value_hint = ValueHint::Other,
+          conflicts_with = "email")]
+    pub user_id: Option<LosantId>,
+    /// Members whose email matches GLOB (`*` for any run of characters), Losant's filter;
+    /// shown as a plan before anything is done.
+    #[arg(long, value_name = "GLOB", value_hint = ValueHint::Other)]
+    pub email: Option<String>,
+    /// How many requests may be in flight at once, from 1 to 256.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Print what would be sent, and change nothing (selectors still list the members to
+    /// show the plan).
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("roles").required(true).multiple(true))]
+#[command(after_help = "Examples:
+  losant-invites members set-role --user-id 575ef90f7ae143cd83dc4aad --role edit
+  losant-invites members set-role --current-role view --email '*@example.com' --role collaborate")]
+pub struct MemberSetRole {
+    #[command(flatten)]
+    pub global: GlobalArgs<Format>,
+    #[command(flatten)]
+    pub org: Org,
+    #[command(flatten)]
+    pub members: WhichMembers,
+    /// Only members that now have this organization role (--role is the role set).
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          conflicts_with = "user_id")]
+    pub current_role: Option<types::OrgRole>,
+    /// The organization role set.
+    #[arg(long, value_name = "ROLE", group = "roles",
+          value_parser = role_parser::<types::OrgRole>())]
+    pub role: Option<types::OrgRole>,
+    /// A role on one application, as APPLICATION_ID=ROLE. Repeatable. Losant's members do not
+    /// show these back.
+    #[arg(long = "application-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          group = "roles", value_hint = ValueHint::Other)]
+    pub application_roles: Vec<types::ResourceRoleGrant>,
+    /// A role on one dashboard, as DASHBOARD_ID=ROLE. Repeatable.
+    #[arg(long = "dashboard-role", value_name = "ID=ROLE", value_parser = parse_grant,
+          group = "roles", value_hint = ValueHint::Other)]
+    pub dashboard_roles: Vec<types::ResourceRoleGrant>,
+    /// Do not ask for confirmation before changing several members on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  losant-invites members remove --user-id 575ef90f7ae143cd83dc4aad
+  losant-invites members remove --email '*@former-partner.example' --dry-run")]
+pub struct MemberRemove {
+    #[command(flatten)]
+    pub global: GlobalArgs<Format>,
+    #[command(flatten)]
+    pub org: Org,
+    #[command(flatten)]
+    pub members: WhichMembers,
+    /// Only members of this organization role.
+    #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
+          conflicts_with = "user_id")]
+    pub role: Option<types::OrgRole>,
+    /// Count a member already gone (404), or one whose removal may have taken effect
+    /// although its answer was lost, as removed.
+    #[arg(long)]
+    pub ignore_missing: bool,
+    /// Do not ask for confirmation before removing several members on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// A members' list's order, as `--sort` gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberSort {
+    pub field: types::InstanceOrgMembersGetSortField,
+    pub direction: types::InstanceOrgMembersGetSortDirection,
 }
 
 /// The organization the invites belong to.

@@ -5,9 +5,12 @@
 use std::path::Path;
 
 use losant_invites_client::{Client, LosantId};
-use losant_invites_housekeeping::{IdList, Intent, Plan, Selection, Snapshot, plan_invites};
+use losant_invites_housekeeping::{
+    IdList, Intent, InviteFilter, MemberIntent, MemberQuery, MemberSelection, Plan, Selection,
+    Snapshot, plan_invites, plan_members,
+};
 
-use crate::args::{Invites, Select};
+use crate::args::{Invites, Select, WhichMembers};
 use crate::context::Context;
 use crate::exit::Failure;
 use crate::files::read_input;
@@ -93,5 +96,58 @@ pub async fn chosen(
         plan,
         may_ask: true,
         nothing: format!("no invites match ({criteria})"),
+    })
+}
+
+/// The members `which` names, planned for `intent`: one by user ID, or those `selection`
+/// chooses from one list call (and, when it filters on the email and the plan may take an
+/// administrator's role, a second that counts the administrators, so that the last one is
+/// kept).
+pub async fn chosen_members(
+    ctx: &Context,
+    client: &Client,
+    org: &crate::args::Org,
+    which: &WhichMembers,
+    selection: MemberSelection,
+    intent: &MemberIntent,
+) -> Result<Chosen, Failure> {
+    let org = Context::org(org);
+    if let Some(id) = &which.user_id {
+        return Ok(Chosen::One(id.clone()));
+    }
+    let selection = MemberSelection {
+        email: which.email.clone(),
+        ..selection
+    };
+    if !selection.is_given() {
+        return Err(Failure::usage(
+            "say which members: --user-id, or selectors such as --email or the role",
+        ));
+    }
+    let snapshot = Snapshot::read_members(client, &org, &selection.query())
+        .await
+        .map_err(|e| ctx.list_failure(e))?;
+    let admin = losant_invites_client::types::OrgRole::Admin;
+    // Listed by role alone, the administrators are all there; otherwise they are counted.
+    let admins = if selection.email.is_none() && selection.role == Some(admin) {
+        snapshot.admins()
+    } else {
+        let only_admins = MemberQuery {
+            filter: Some(InviteFilter::Role(admin)),
+            sort: None,
+        };
+        Snapshot::read_members(client, &org, &only_admins)
+            .await
+            .map_err(|e| ctx.list_failure(e))?
+            .admins()
+    };
+    let plan = plan_members::for_selection(&snapshot, &selection, intent, admins);
+    let criteria = plan_view::member_criteria(&selection);
+    let chosen = selection.choose(&snapshot);
+    Ok(Chosen::Several {
+        plan_text: plan_view::members_selected(&plan, &chosen, &criteria),
+        plan,
+        may_ask: true,
+        nothing: format!("no members match ({criteria})"),
     })
 }

@@ -185,6 +185,21 @@ pub async fn dry_run(ctx: &Context, client: &Client, plan: &Plan) -> Result<Exit
     Ok(Exit::SUCCESS)
 }
 
+/// Prints one prepared request as a dry run does, for a command that sends one request.
+pub fn print_prepared(ctx: &Context, request: PreparedRequest) -> Result<Exit, Failure> {
+    match ctx.output() {
+        Output::Text => {
+            print_line(request_text(&request));
+            print_line("dry run: 1 request, none sent");
+        }
+        Output::Json => print_line(to_json(
+            &json!({ "dryRun": true, "requests": [request_json(&request)] }),
+        )),
+        Output::Ndjson | Output::Ids => print_line(to_json_line(&request_json(&request))),
+    }
+    Ok(Exit::SUCCESS)
+}
+
 /// A prepared request for people: its line, each header (the token redacted), its body.
 fn request_text(request: &PreparedRequest) -> String {
     let mut text = format!("would send {request}");

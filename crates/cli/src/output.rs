@@ -9,6 +9,8 @@ use comfy_table::{ContentArrangement, Table, presets};
 use losant_invites_client::{Error, ErrorKind, LosantId, types};
 use serde_json::{Value, json};
 
+use losant_invites_housekeeping::access::member_name;
+
 use crate::exit::BROKEN_PIPE;
 
 /// A date and time for people, in the one format of every table, line and plan:
@@ -173,15 +175,40 @@ pub fn invite_text(invite: &types::OrgInvite) -> String {
     lines.join("\n")
 }
 
-/// Invites as a table for people: ID, email, role, when invited, when it expires (or did), at
-/// most [`SHOWN_ROWS`] of them with a line counting the rest.
+/// How many rows a table shows: all of a list, a screenful of a plan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    All,
+    Screenful,
+}
+
+impl Rows {
+    fn limit(self) -> usize {
+        match self {
+            Rows::All => usize::MAX,
+            Rows::Screenful => SHOWN_ROWS,
+        }
+    }
+
+    /// The line that counts the rows not shown, if any.
+    fn more(self, total: usize, what: &str) -> Option<String> {
+        match self {
+            Rows::All => None,
+            Rows::Screenful => more_rows(total, what),
+        }
+    }
+}
+
+/// Invites as a table for people: ID, email, role, when invited, when it expires (or did);
+/// with [`Rows::Screenful`], the first of them and a line counting the rest.
 pub fn invite_table<'a>(
     invites: impl ExactSizeIterator<Item = &'a types::OrgInvite>,
     now: DateTime<Utc>,
+    shown: Rows,
 ) -> String {
     let total = invites.len();
     let when = |at: Option<DateTime<Utc>>| at.map_or_else(|| "-".to_owned(), date);
-    let rows = invites.take(SHOWN_ROWS).map(|invite| {
+    let rows = invites.take(shown.limit()).map(|invite| {
         let expires = match invite.has_expired_at(now) {
             Some(true) => format!("expired {}", when(invite.expires_at())),
             _ => when(invite.expires_at()),
@@ -202,11 +229,60 @@ pub fn invite_table<'a>(
         ]
     });
     let mut text = table(["ID", "EMAIL", "ROLE", "INVITED", "EXPIRES"], rows);
-    if let Some(more) = more_rows(total, "invites") {
+    if let Some(more) = shown.more(total, "invites") {
         text.push_str(&more);
         text.push('\n');
     }
     text
+}
+
+/// Members as a table for people: user ID, email, name, role; with [`Rows::Screenful`], the
+/// first of them and a line counting the rest.
+pub fn member_table<'a>(
+    members: impl ExactSizeIterator<Item = &'a types::OrgMember>,
+    shown: Rows,
+) -> String {
+    let total = members.len();
+    let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
+    let rows = members.take(shown.limit()).map(|member| {
+        [
+            id_text(member.user_id.as_ref()),
+            or_dash(member.email.as_deref().cloned()),
+            or_dash(member_name(member)),
+            or_dash(member.role.as_ref().map(ToString::to_string)),
+        ]
+    });
+    let mut text = table(["USER ID", "EMAIL", "NAME", "ROLE"], rows);
+    if let Some(more) = shown.more(total, "members") {
+        text.push_str(&more);
+        text.push('\n');
+    }
+    text
+}
+
+/// The member for a person: one field a line.
+pub fn member_text(member: &types::OrgMember) -> String {
+    let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
+    let yes_no = |flag: Option<bool>| flag.map(|on| if on { "yes" } else { "no" }.to_owned());
+    let fields = [
+        ("member", id_text(member.user_id.as_ref())),
+        ("email", or_dash(member.email.as_deref().cloned())),
+        ("name", or_dash(member_name(member))),
+        (
+            "role",
+            or_dash(member.role.as_ref().map(ToString::to_string)),
+        ),
+        (
+            "two-factor",
+            or_dash(yes_no(member.two_factor_auth_enabled)),
+        ),
+        ("single sign-on", or_dash(yes_no(member.sso_linked))),
+    ];
+    let lines: Vec<String> = fields
+        .iter()
+        .map(|(label, value)| format!("{label:<15}{value}"))
+        .collect();
+    lines.join("\n")
 }
 
 /// A failure as JSON: its kind, the HTTP status, Losant's `type` and `message` and its whole

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use losant_invites_client::types;
-use losant_invites_housekeeping::{Action, Plan, Reason, Selection};
+use losant_invites_housekeeping::{Action, MemberSelection, Plan, Reason, Selection};
 use losant_invites_mock::duration::format_duration;
 
-use crate::output::{self, SHOWN_ROWS, invite_table, more_rows};
+use crate::output::{self, Rows, SHOWN_ROWS, invite_table, member_table, more_rows};
 use crate::run_view::{label, skip_text, skipped_counts};
 
 /// The selection as a person reads it: `expired, older than 30 days, email *@x`.
@@ -49,7 +49,35 @@ pub fn selected(
     };
     let mut text = format!(
         "{count} ({criteria}):\n{}",
-        invite_table(chosen.iter().copied(), now)
+        invite_table(chosen.iter().copied(), now, Rows::Screenful)
+    );
+    skipped_lines(plan, &mut text);
+    text.trim_end().to_owned()
+}
+
+/// The member selection as a person reads it: `email *@x, role view`.
+pub fn member_criteria(selection: &MemberSelection) -> String {
+    let mut parts = Vec::new();
+    if let Some(glob) = &selection.email {
+        parts.push(format!("email {glob}"));
+    }
+    if let Some(role) = selection.role {
+        parts.push(format!("role {role}"));
+    }
+    parts.join(", ")
+}
+
+/// The plan of acting on the members a selection chose: how many match, each as a row of a
+/// table, and those left as they are with why (the last administrator).
+pub fn members_selected(plan: &Plan, chosen: &[&types::OrgMember], criteria: &str) -> String {
+    let count = match chosen.len() {
+        0 => return format!("no members match ({criteria})"),
+        1 => "1 member matches".to_owned(),
+        n => format!("{n} members match"),
+    };
+    let mut text = format!(
+        "{count} ({criteria}):\n{}",
+        member_table(chosen.iter().copied(), Rows::Screenful)
     );
     skipped_lines(plan, &mut text);
     text.trim_end().to_owned()

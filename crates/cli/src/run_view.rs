@@ -169,7 +169,8 @@ impl Reporter for RunView<'_> {
 /// email beside it when known).
 pub fn label(step: &Step) -> String {
     let subject = &step.subject;
-    match (&subject.invite_id, &subject.email, subject.line) {
+    let id = subject.invite_id.as_ref().or(subject.user_id.as_ref());
+    match (id, &subject.email, subject.line) {
         (_, Some(email), Some(_)) => email.clone(),
         (Some(id), Some(email), None) => format!("{id} ({email})"),
         (Some(id), None, _) => id.to_string(),
@@ -227,6 +228,8 @@ fn skip_phrase(reason: &Reason) -> Option<&'static str> {
         Reason::PendingWithOtherRoles { .. } => "invited with other roles",
         Reason::PendingBeside { .. } => "expired beside a pending invite",
         Reason::AnotherRenewed { .. } => "expired beside a newer one renewed",
+        Reason::AlreadyMember { .. } => "already in the organization",
+        Reason::LastAdmin => "kept as the last administrator",
         Reason::RepeatOf { .. } => return None,
         _ => "skipped",
     })
@@ -262,6 +265,13 @@ pub fn skip_text(step: &Step) -> String {
             "(expired; invite {} of the same email is renewed instead)",
             id(invite_id)
         ),
+        Reason::AlreadyMember { role, .. } => format!(
+            "({line}a member already, role {})",
+            role.as_deref().unwrap_or("-")
+        ),
+        Reason::LastAdmin => {
+            "(the last administrator: an organization keeps at least one)".to_owned()
+        }
         other => format!("({line}{other:?})"),
     }
 }
@@ -289,6 +299,9 @@ fn item(step: &Step, outcome: &Outcome) -> (Value, String) {
                     {
                         fields.insert("pendingInvite".into(), json!(invite_id));
                     }
+                    if let Reason::AlreadyMember { user_id, .. } = reason {
+                        fields.insert("member".into(), json!(user_id));
+                    }
                 }
             }
             format!("skip  {label} {}", skip_text(step))
@@ -300,6 +313,9 @@ fn item(step: &Step, outcome: &Outcome) -> (Value, String) {
                 (&step.action, before)
             {
                 fields.insert("before".into(), to_value(before));
+            }
+            if let Some(member) = step.action.member_before() {
+                fields.insert("before".into(), to_value(member));
             }
             let mut text = format!("ok    {}", done_text(step, &done.answer, before));
             if done.confirmed_by_listing {
@@ -342,6 +358,7 @@ pub fn answer_json(answer: &Answer) -> Value {
         Answer::Invite(invite) => to_value(invite),
         Answer::Created(collection) => to_value(collection),
         Answer::Success(success) => to_value(success),
+        Answer::Member(member) => to_value(member),
         Answer::Gone => json!({ "gone": true }),
     }
 }
@@ -386,6 +403,17 @@ fn done_text(step: &Step, answer: &Answer, before: Option<&types::OrgInvite>) ->
             }
             None => format!("{label} resent"),
         },
+        Action::SetRole { .. } => match answer {
+            Answer::Member(member) => format!(
+                "{label} is {}",
+                member
+                    .role
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), ToString::to_string)
+            ),
+            _ => format!("{label} changed"),
+        },
+        Action::RemoveMember { .. } => format!("{label} removed"),
         Action::Skip => format!("{label} skipped"),
     }
 }

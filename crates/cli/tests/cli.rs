@@ -1112,20 +1112,19 @@ fn invite_makes_one_invite_and_prints_it() {
         stdout_json(&dry)["requests"][0]["body"],
         json!({"email": "x@example.com", "role": "edit"})
     );
-    let looked: Vec<(String, Vec<(String, String)>)> = fake
-        .server
-        .requests()
-        .into_iter()
-        .map(|request| (request.method, request.query))
-        .collect();
-    assert_eq!(looked.len(), 1, "{looked:?}");
-    assert_eq!(looked[0].0, "GET");
-    assert!(
-        looked[0]
-            .1
-            .contains(&("filter".to_owned(), "x@example.com".to_owned())),
-        "{looked:?}"
-    );
+    // It looks at the email's invites and membership: two reads, nothing else.
+    let looked = fake.server.requests();
+    assert_eq!(looked.len(), 2, "{looked:?}");
+    for request in &looked {
+        assert_eq!(request.method, "GET");
+        let path = &request.path;
+        assert!(
+            path.ends_with("/invites") || path.ends_with("/members"),
+            "{path}"
+        );
+        let filter = ("filter".to_owned(), "x@example.com".to_owned());
+        assert!(request.query.contains(&filter), "{looked:?}");
+    }
     fake.server.clear_requests();
     let bad = fake.run(&args(
         "invite",

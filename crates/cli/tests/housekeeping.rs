@@ -442,7 +442,11 @@ fn a_roster_dry_run_lists_and_shows_the_creates_it_would_send() {
         .iter()
         .map(|request| request.method.clone())
         .collect();
-    assert_eq!(methods, ["GET"], "only the list was sent");
+    assert_eq!(
+        methods,
+        ["GET", "GET"],
+        "only the lists were sent: the invites and the members"
+    );
 }
 
 #[test]

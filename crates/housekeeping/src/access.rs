@@ -3,7 +3,7 @@
 //! pure view of a snapshot.
 
 use chrono::{DateTime, Utc};
-use losant_invites_client::LosantId;
+use losant_invites_client::{LosantId, types};
 use serde::Serialize;
 
 use crate::identity::email_key;
@@ -64,26 +64,15 @@ pub enum Status {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn of(snapshot: &Snapshot) -> Vec<Access> {
-    let members = snapshot.members.iter().map(|member| {
-        let name = [
-            member.first_name.as_deref().map(String::as_str),
-            member.last_name.as_deref().map(String::as_str),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-        Access {
-            email: member.email.as_deref().cloned(),
-            status: Status::Member,
-            role: member.role.as_ref().map(ToString::to_string),
-            user_id: member.user_id.clone(),
-            invite_id: None,
-            name: (!name.is_empty()).then_some(name),
-            invited_at: None,
-            expires_at: None,
-        }
+    let members = snapshot.members.iter().map(|member| Access {
+        email: member.email.as_deref().cloned(),
+        status: Status::Member,
+        role: member.role.as_ref().map(ToString::to_string),
+        user_id: member.user_id.clone(),
+        invite_id: None,
+        name: member_name(member),
+        invited_at: None,
+        expires_at: None,
     });
     let invites = snapshot.invites.iter().map(|invite| Access {
         email: invite.email.as_deref().cloned(),
@@ -107,4 +96,17 @@ pub fn of(snapshot: &Snapshot) -> Vec<Access> {
         )
     });
     everyone
+}
+
+/// A member's name, first and last, as far as Losant gave it.
+pub fn member_name(member: &types::OrgMember) -> Option<String> {
+    let name: Vec<&str> = [
+        member.first_name.as_deref().map(String::as_str),
+        member.last_name.as_deref().map(String::as_str),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|part| !part.is_empty())
+    .collect();
+    (!name.is_empty()).then(|| name.join(" "))
 }

@@ -8,7 +8,8 @@ use std::path::Path;
 use chrono::Utc;
 use losant_invites_client::types;
 use losant_invites_housekeeping::{
-    Action, Answer, InviteFilter, InviteQuery, Outcome, Reason, Roster, Snapshot, plan_roster,
+    Action, Answer, InviteFilter, InviteQuery, MemberQuery, Outcome, Reason, Roster, Snapshot,
+    plan_roster,
 };
 use serde_json::json;
 
@@ -53,26 +54,40 @@ pub async fn run(ctx: &Context, invite: Invite) -> Result<Exit, Failure> {
     })?;
     let client = ctx.client()?;
     let org = Context::org(&invite.org);
-    // Losant's email filter finds the invites of that email (a glob; the plan compares the
-    // emails exactly, without regard to case).
+    // Losant's email filter finds the invites and the membership of that email (a glob; the
+    // plan compares the emails exactly, without regard to case).
     let snapshot = if invite.force {
         Snapshot::new(org, Utc::now(), Vec::new())
     } else {
-        let query = InviteQuery {
-            filter: Some(InviteFilter::Email(email_text.clone())),
+        let filter = Some(InviteFilter::Email(email_text.clone()));
+        let invites = InviteQuery {
+            filter: filter.clone(),
             sort: None,
         };
-        Snapshot::read_invites(&client, &org, &query)
-            .await
-            .map_err(|e| ctx.list_failure(e))?
+        let members = MemberQuery { filter, sort: None };
+        let (invites, members) = (
+            Snapshot::read_invites(&client, &org, &invites)
+                .await
+                .map_err(|e| ctx.list_failure(e))?,
+            Snapshot::read_members(&client, &org, &members)
+                .await
+                .map_err(|e| ctx.list_failure(e))?,
+        );
+        invites.with_members(members.members)
     };
     let plan = plan_roster::invite_one(&snapshot, body, invite.force);
     let step = &plan.steps[0];
     if !step.action.acts() {
-        let text = format!(
-            "{email_text} already has an invite {}: nothing was sent (--force invites again)",
-            skip_text(step)
-        );
+        let text = match &step.reason {
+            Reason::AlreadyMember { .. } => format!(
+                "{email_text} is {}: nothing was sent (--force invites anyway)",
+                skip_text(step).trim_matches(['(', ')'])
+            ),
+            _ => format!(
+                "{email_text} already has an invite {}: nothing was sent (--force invites again)",
+                skip_text(step)
+            ),
+        };
         let pending = match &step.reason {
             Reason::AlreadyPending { invite_id }
             | Reason::PendingWithOtherRoles { invite_id, .. } => invite_id.clone(),

@@ -8,7 +8,7 @@ use crate::args::{List, Output};
 use crate::choose;
 use crate::context::Context;
 use crate::exit::{Failure, Outcome};
-use crate::output::{invite_table, print_bytes, print_line, to_json, to_json_line};
+use crate::output::{Rows, invite_table, print_bytes, print_line, to_json, to_json_line};
 
 pub async fn run(ctx: &Context, list: List) -> Result<Outcome, Failure> {
     let client = ctx.client()?;
@@ -23,9 +23,9 @@ pub async fn run(ctx: &Context, list: List) -> Result<Outcome, Failure> {
     let chosen = selection.choose(&snapshot);
     match ctx.output() {
         Output::Text if chosen.is_empty() => print_line("no invites match"),
-        Output::Text => {
-            print_bytes(invite_table(chosen.iter().copied(), snapshot.taken_at).as_bytes())
-        }
+        Output::Text => print_bytes(
+            invite_table(chosen.iter().copied(), snapshot.taken_at, Rows::All).as_bytes(),
+        ),
         Output::Json => {
             // Losant's collection as it sent it, but for the invites narrowed out here; its
             // count then counts the invites shown.

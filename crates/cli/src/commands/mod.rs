@@ -1,10 +1,12 @@
 //! The commands, one file each; this only sends a parsed command line to its command.
 
+mod access;
 mod completions;
 mod delete;
 mod get;
 mod invite;
 mod list;
+mod members;
 mod mock;
 mod renew;
 mod resend;
@@ -41,6 +43,11 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
             let ctx = Context::new(global.merged(take(&mut renew.global)))?;
             renew::run(&ctx, renew).await
         }
+        Command::Access(mut access) => {
+            let ctx = Context::new(global.merged(take(&mut access.global)))?;
+            access::run(&ctx, access).await
+        }
+        Command::Members(members) => members::run(global, members.command).await,
         Command::Invite(mut invite) => {
             let ctx = Context::new(global.merged(take(&mut invite.global)))?;
             invite::run(&ctx, invite).await

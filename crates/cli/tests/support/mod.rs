@@ -195,3 +195,12 @@ pub fn on_terminal(fake: &Fake, command: &str, answer: &str) -> Output {
         .unwrap();
     running.wait_with_output().unwrap()
 }
+
+/// A reqwest client of the test's own, as the client crate builds one (reqwest alone has no
+/// TLS provider to pick in this build, even for plain http).
+pub fn http() -> reqwest::Client {
+    losant_invites_client::http_client_builder()
+        .expect("a reqwest builder")
+        .build()
+        .expect("a reqwest client")
+}

@@ -1,0 +1,82 @@
+//! `losant-invites members remove`: members removed (instanceOrgMember.delete), one by user ID
+//! or those the selectors choose, the last administrator never removed. Their Losant
+//! accounts stay; they can be invited again.
+
+use losant_invites_housekeeping::{MemberIntent, MemberSelection, Outcome, plan_members};
+use serde_json::json;
+
+use crate::args::MemberRemove;
+use crate::choose::{self, Chosen};
+use crate::context::Context;
+use crate::exit::{Failure, Outcome as Exit};
+use crate::job::{self, Job};
+use crate::output::counted;
+
+pub async fn run(ctx: &Context, remove: MemberRemove) -> Result<Exit, Failure> {
+    let client = ctx.client()?;
+    let intent = MemberIntent::Remove;
+    let selection = MemberSelection {
+        email: None,
+        role: remove.role,
+    };
+    let chosen = choose::chosen_members(
+        ctx,
+        &client,
+        &remove.org,
+        &remove.members,
+        selection,
+        &intent,
+    )
+    .await?;
+    match chosen {
+        Chosen::One(user_id) => {
+            let plan = plan_members::for_one(&Context::org(&remove.org), &user_id, &intent);
+            if remove.members.dry_run {
+                return job::dry_run(ctx, &client, &plan).await;
+            }
+            match job::run_one(&client, &plan, remove.ignore_missing).await? {
+                Outcome::AlreadyGone(error) => job::print_one(
+                    ctx,
+                    || format!("member {user_id} already gone ({error})"),
+                    &json!({ "userId": user_id, "alreadyGone": true }),
+                ),
+                _ => job::print_one(
+                    ctx,
+                    || format!("removed member {user_id}"),
+                    &json!({ "success": true }),
+                ),
+            }
+            Ok(Exit::SUCCESS)
+        }
+        Chosen::Several {
+            plan,
+            plan_text,
+            may_ask,
+            nothing,
+        } => {
+            let count = plan.acting().count();
+            Job {
+                ctx,
+                client: &client,
+                question: may_ask.then(|| {
+                    (
+                        format!(
+                            "remove {} from organization {}?",
+                            counted(count, "member"),
+                            plan.org.org_id
+                        ),
+                        "cancelled: nobody was removed".to_owned(),
+                    )
+                }),
+                plan,
+                plan_text,
+                nothing,
+                dry_run: remove.members.dry_run,
+                concurrency: remove.members.concurrency.into(),
+                ignore_missing: remove.ignore_missing,
+            }
+            .run()
+            .await
+        }
+    }
+}
