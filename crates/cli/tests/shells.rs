@@ -304,16 +304,22 @@ fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
                 summaries[2]["succeeded"].as_u64(),
                 summaries[2]["skipped"].as_u64()
             ),
-            (Some(1), Some(1)),
-            "{shell}: the roster invited ana and skipped ada: {stdout}"
+            (Some(1), Some(2)),
+            "{shell}: the roster invited ana and skipped ada and mia: {stdout}"
         );
         assert_eq!(
             (
                 summaries[3]["succeeded"].as_u64(),
                 summaries[3]["skipped"].as_u64()
             ),
-            (Some(0), Some(2)),
+            (Some(0), Some(3)),
             "{shell}: the roster again invited nobody: {stdout}"
+        );
+        assert!(
+            documents
+                .iter()
+                .any(|document| document["members"] == 5 && document["items"].is_array()),
+            "{shell}: access showed everyone: {stdout}"
         );
         assert!(
             !stderr.contains("error"),
