@@ -13,8 +13,9 @@ const GROUPS: [(&str, u32); 4] = [
     ("decode", 1),
 ];
 const CONTENDERS: [&str; 3] = ["sdk", "reqwest", "hyper"];
-/// The groups only the paired harness runs: lists of 1 000 and 10 000 invites.
-const PAIRED_ONLY: [&str; 2] = ["list_1000", "list_10000"];
+/// The groups only the paired harness runs: lists of 1 000 and 10 000 invites, and of 10 000
+/// members.
+const PAIRED_ONLY: [&str; 3] = ["list_1000", "list_10000", "members_10000"];
 const DECODERS: [&str; 2] = ["org_invite", "error_body"];
 /// Runs of each command timed for the cold start.
 const COLD_RUNS: usize = 30;
@@ -347,6 +348,7 @@ fn cold_start(root: &Path) -> Result<(), String> {
     let _ = fake.kill();
     let _ = fake.wait();
     let list_time = list_table(&release);
+    let access_time = access_table(&release);
 
     println!("\nCLI cold start, one get, median of {COLD_RUNS} runs (target: ≤ 1.5 × curl)");
     println!("  losant-invites {:>8.2} ms", cli_time.as_secs_f64() * 1e3);
@@ -370,15 +372,18 @@ fn cold_start(root: &Path) -> Result<(), String> {
         list_time.as_secs_f64() * 1e3,
         list_rss_kib as f64 / 1024.0
     );
+    let (access_time, access_rss_kib) = access_time?;
+    println!(
+        "CLI access of {LISTED} members and {LISTED} invites as a table, median of {COLD_RUNS} runs: {:.0} ms, peak RSS {:.1} MiB (target: well under 1 s)",
+        access_time.as_secs_f64() * 1e3,
+        access_rss_kib as f64 / 1024.0
+    );
     Ok(())
 }
 
-/// How many invites the CLI's list benchmark lists.
-const LISTED: usize = 10_000;
-
-/// `losant-invites list --output text` of [`LISTED`] invites from the fake, start to exit.
-fn list_table(release: &Path) -> Result<(Duration, i64), String> {
-    let invites: Vec<String> = (0..LISTED)
+/// The seed of an organization of `members` members and `invites` invites.
+fn seed_of(members: usize, invites: usize) -> String {
+    let invites: Vec<String> = (0..invites)
         .map(|n| {
             let role = ["admin", "edit", "collaborate", "view", "none"][n % 5];
             format!(
@@ -386,12 +391,56 @@ fn list_table(release: &Path) -> Result<(Duration, i64), String> {
             )
         })
         .collect();
-    let seed = format!(
-        r#"{{"instances":[{{"id":"575ec8687ae143cd83dc4a95","orgs":[{{"id":"575ec8687ae143cd83dc4a97","invites":[{}]}}]}}]}}"#,
-        invites.join(",")
-    );
-    let seed_file = release.join("bench-list-seed.json");
-    std::fs::write(&seed_file, seed).map_err(|e| format!("cannot write the list's seed: {e}"))?;
+    let members: Vec<String> = (0..members)
+        .map(|n| {
+            let role = ["admin", "edit", "collaborate", "view", "none"][n % 5];
+            format!(
+                r#"{{"userId":"{:024x}","email":"person{n}@example.org","firstName":"Person","lastName":"{n}","role":"{role}"}}"#,
+                n + (1 << 40)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"instances":[{{"id":"575ec8687ae143cd83dc4a95","orgs":[{{"id":"575ec8687ae143cd83dc4a97","invites":[{}],"members":[{}]}}]}}]}}"#,
+        invites.join(","),
+        members.join(",")
+    )
+}
+
+/// `losant-invites access --output text` of [`LISTED`] members and as many invites from the
+/// fake, start to exit.
+fn access_table(release: &Path) -> Result<(Duration, i64), String> {
+    timed_cli(
+        release,
+        &seed_of(LISTED, LISTED),
+        "bench-access-seed.json",
+        &["access"],
+    )
+}
+
+/// How many invites the CLI's list benchmark lists.
+const LISTED: usize = 10_000;
+
+/// `losant-invites list --output text` of [`LISTED`] invites from the fake, start to exit.
+fn list_table(release: &Path) -> Result<(Duration, i64), String> {
+    timed_cli(
+        release,
+        &seed_of(0, LISTED),
+        "bench-list-seed.json",
+        &["list"],
+    )
+}
+
+/// `losant-invites COMMAND --output text` against a fake seeded with `seed` (written to
+/// `file` beside the binaries): the median of [`COLD_RUNS`] runs, and the peak memory.
+fn timed_cli(
+    release: &Path,
+    seed: &str,
+    file: &str,
+    command: &[&str],
+) -> Result<(Duration, i64), String> {
+    let seed_file = release.join(file);
+    std::fs::write(&seed_file, seed).map_err(|e| format!("cannot write the seed: {e}"))?;
     let mut fake = Command::new(release.join("losant-invites-mock"))
         .arg("--seed")
         .arg(&seed_file)
@@ -402,7 +451,8 @@ fn list_table(release: &Path) -> Result<(Duration, i64), String> {
         .map_err(|e| format!("cannot start the fake server: {e}"))?;
     let url = first_line(fake.stdout.take().ok_or("no stdout")?)?;
     let mut cli = Command::new(release.join("losant-invites"));
-    cli.args(["list", "--instance-id", "575ec8687ae143cd83dc4a95"])
+    cli.args(command)
+        .args(["--instance-id", "575ec8687ae143cd83dc4a95"])
         .args(["--org-id", "575ec8687ae143cd83dc4a97", "--url", &url])
         .args(["--token", "bench-token", "--output", "text"]);
     let measured = median_run(&mut cli);

@@ -80,7 +80,8 @@ fn in_flight(c: &mut Criterion) {
     group.finish();
 }
 
-/// Lists of 1 000 and 10 000 invites, decoded into the same `OrgInviteCollection` by each.
+/// Lists of 1 000 and 10 000 invites, decoded into the same `OrgInviteCollection` by each, and
+/// of 10 000 members into the same `OrgMemberCollection`.
 fn lists(c: &mut Criterion) {
     let Bench {
         wire,
@@ -105,6 +106,20 @@ fn lists(c: &mut Criterion) {
         });
         group.finish();
     }
+    let mut group = c.benchmark_group(format!("members_{MEMBERS}"));
+    group.throughput(Throughput::Elements(MEMBERS as u64));
+    group.sample_size(10);
+    group.bench_function("sdk", |b| {
+        b.to_async(&runtime).iter(|| sdk_members(&client))
+    });
+    group.bench_function("reqwest", |b| {
+        b.to_async(&runtime)
+            .iter(|| reqwest_members(&reqwest, &wire))
+    });
+    group.bench_function("hyper", |b| {
+        b.to_async(&runtime).iter(|| hyper_members(&hyper, &wire))
+    });
+    group.finish();
 }
 
 fn decode(c: &mut Criterion) {

@@ -141,6 +141,17 @@ fn main() {
         },
     );
 
+    // A members' list answers every member at once, as an invites' list does.
+    paired_rounds("members_10000", 1, 40, |contender| {
+        runtime.block_on(async {
+            match contender {
+                0 => drop(sdk_members(&client).await),
+                1 => drop(reqwest_members(&reqwest, &wire).await),
+                _ => drop(hyper_members(&hyper, &wire).await),
+            }
+        })
+    });
+
     // A list answers every invite at once: decoding is most of its cost.
     for ((org, size), rounds) in LIST_ORGS.iter().zip(LIST_SIZES).zip([200, 40]) {
         paired_rounds(&format!("list_{size}"), 1, rounds, |contender| {

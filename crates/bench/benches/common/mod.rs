@@ -21,6 +21,28 @@ pub const INVITE_JSON: &str = r#"{"id":"575ec8687ae143cd83dc4a94","email":"invit
 pub const LIST_ORGS: [&str; 2] = ["575ec8687ae143cd83dc1000", "575ec8687ae143cd83d10000"];
 pub const LIST_SIZES: [usize; 2] = [1_000, 10_000];
 
+/// The organization whose members' list answers [`MEMBERS`] members.
+pub const MEMBERS_ORG: &str = "575ec8687ae143cd83dcaaaa";
+pub const MEMBERS: usize = 10_000;
+
+/// The documented member, as Losant answers one.
+pub const MEMBER_JSON: &str = r#"{"userId":"575ef90f7ae143cd83dc4aad","instanceId":"575ec8687ae143cd83dc4a95","orgId":"575ec8687ae143cd83dc4a97","email":"member@example.com","firstName":"Ada","lastName":"Lovelace","role":"view","twoFactorAuthEnabled":false,"ssoLinked":false}"#;
+
+/// A members' list of `size` members as Losant answers it, each with its own ID and email.
+pub fn members_json(size: usize) -> String {
+    let items: Vec<String> = (0..size)
+        .map(|n| {
+            MEMBER_JSON
+                .replace("575ef90f7ae143cd83dc4aad", &format!("{n:024x}"))
+                .replace("member@", &format!("member{n}@"))
+        })
+        .collect();
+    format!(
+        r#"{{"items":[{}],"count":{size},"instanceId":"{INSTANCE}","orgId":"{MEMBERS_ORG}","sortField":"email","sortDirection":"asc"}}"#,
+        items.join(",")
+    )
+}
+
 /// A list of `size` invites as Losant answers it, each as the fixed invite with its own ID.
 pub fn list_json(size: usize) -> String {
     let items: Vec<String> = (0..size)
@@ -41,6 +63,10 @@ pub fn start_server() -> SocketAddr {
             .iter()
             .zip(LIST_SIZES)
             .map(|(org, size)| (format!("/orgs/{org}/invites"), Bytes::from(list_json(size))))
+            .chain([(
+                format!("/orgs/{MEMBERS_ORG}/members"),
+                Bytes::from(members_json(MEMBERS)),
+            )])
             .collect(),
     );
     std::thread::spawn(move || {
@@ -120,6 +146,14 @@ impl Wire {
         )
     }
 
+    /// The URL of the members of [`MEMBERS_ORG`], as the SDK sends it.
+    pub fn members_url(&self) -> String {
+        let addr = self.addr;
+        format!(
+            "http://{addr}/instances/{INSTANCE}/orgs/{MEMBERS_ORG}/members?_actions=false&_links=true&_embedded=true"
+        )
+    }
+
     /// The URL of one invite, built per request as a caller acting on many invites would.
     pub fn url(&self, invite: &str) -> String {
         let addr = self.addr;
@@ -157,6 +191,28 @@ pub async fn sdk_list(client: &Client, org: &str) -> types::OrgInviteCollection 
         .send()
         .await;
     answer.unwrap().into_inner()
+}
+
+/// The members of [`MEMBERS_ORG`] through the SDK.
+pub async fn sdk_members(client: &Client) -> types::OrgMemberCollection {
+    let answer = client
+        .instance_org_members_get()
+        .instance_id(INSTANCE)
+        .org_id(MEMBERS_ORG)
+        .send()
+        .await;
+    answer.unwrap().into_inner()
+}
+
+/// The same members through raw reqwest, decoded into the same type.
+pub async fn reqwest_members(client: &reqwest::Client, wire: &Wire) -> types::OrgMemberCollection {
+    reqwest_json(client.get(wire.members_url()), wire).await
+}
+
+/// The same members through raw hyper.
+pub async fn hyper_members(client: &HyperClient, wire: &Wire) -> types::OrgMemberCollection {
+    let request = hyper_head(wire.members_url(), wire);
+    hyper_json(client, request.body(Full::default()).unwrap()).await
 }
 
 /// The same list through raw reqwest, decoded into the same type.
