@@ -249,6 +249,45 @@ async fn the_client_s_losantdomain_goes_with_every_request_and_a_call_s_own_wins
 }
 
 #[tokio::test]
+async fn a_read_only_client_sends_reads_and_refuses_every_change_unsent() {
+    let server = support::fake().await;
+    let client = losant_invites_client::Client::builder()
+        .token(demo::ADMIN_TOKEN)
+        .base_url(server.url())
+        .read_only(true)
+        .build()
+        .unwrap();
+    get(&client, demo::INVITE_ID).await.expect("a read is sent");
+    let delete = client
+        .instance_org_invite_delete()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .invite_id(demo::INVITE_ID);
+    let prepared = delete.clone().prepare().await.expect("a dry run builds it");
+    assert_eq!(prepared.method(), "DELETE");
+    let error = delete.send().await.unwrap_err();
+    assert!(error.is_invalid_input(), "{error}");
+    assert!(error.to_string().contains("read-only"), "{error}");
+    let patch = client
+        .instance_org_member_patch()
+        .instance_id(demo::INSTANCE_ID)
+        .org_id(demo::ORG_ID)
+        .user_id(demo::ADMIN_USER_ID)
+        .body(types::OrgMemberPatch::default())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(patch.is_invalid_input(), "{patch}");
+    let methods: Vec<String> = server.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, ["GET"], "only the read reached the server");
+    assert!(
+        server
+            .invite(demo::INSTANCE_ID, demo::ORG_ID, demo::INVITE_ID)
+            .is_some()
+    );
+}
+
+#[tokio::test]
 async fn idempotent_actions_are_retried_until_they_succeed() {
     let server = support::fake().await;
     let client = support::client(&server);

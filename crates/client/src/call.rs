@@ -145,6 +145,11 @@ pub(crate) fn mark_cut() {
 
 /// In a dry run, keeps what `request` holds for [`prepare`] and answers `None`: nothing is to
 /// be sent. Otherwise hands `request` back.
+/// Whether the call under way is a dry run ([`prepare`]), which sends nothing.
+pub(crate) fn is_dry_run() -> bool {
+    CALL.try_with(|call| call.dry_run).unwrap_or(false)
+}
+
 pub(crate) fn keep_if_dry_run(request: reqwest::Request) -> Option<reqwest::Request> {
     let dry_run = CALL.try_with(|call| call.dry_run).unwrap_or(false);
     if !dry_run {

@@ -70,6 +70,7 @@ pub struct ClientBuilder {
     accept_version: Option<String>,
     user_agent: Option<String>,
     losantdomain: Option<String>,
+    read_only: bool,
     request_timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -90,6 +91,7 @@ impl Default for ClientBuilder {
             accept_version: None,
             user_agent: None,
             losantdomain: None,
+            read_only: false,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::standard(),
@@ -111,6 +113,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("accept_version", &self.accept_version)
             .field("user_agent", &self.user_agent)
             .field("losantdomain", &self.losantdomain)
+            .field("read_only", &self.read_only)
             .field("request_timeout", &self.request_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -182,6 +185,17 @@ impl ClientBuilder {
     /// with [`BuildError::InvalidHeader`].
     pub fn losantdomain(mut self, domain: impl Into<String>) -> Self {
         self.losantdomain = Some(domain.into());
+        self
+    }
+
+    /// Makes the client read-only: every request that could change something (any method
+    /// but GET, HEAD and OPTIONS) fails with [`ErrorKind::InvalidInput`] and is not sent,
+    /// whatever code builds it. A dry run made safe where requests leave, not only by the
+    /// caller's care. `prepare`, which sends nothing, still builds any request.
+    ///
+    /// [`ErrorKind::InvalidInput`]: crate::ErrorKind::InvalidInput
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 
@@ -320,6 +334,7 @@ impl ClientBuilder {
                 .losantdomain
                 .map(|domain| header("losantdomain", domain))
                 .transpose()?,
+            read_only: self.read_only,
             max_response_bytes: self.max_response_bytes,
         };
         let http = match self.http_client {

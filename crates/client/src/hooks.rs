@@ -1,6 +1,6 @@
-//! progenitor's hooks, through which every generated request passes: `pre` adds the
-//! credentials and headers Losant's own clients send (and the client's default
-//! `losantdomain`, where the request has none), and `exec` sends the request as one
+//! progenitor's hooks, through which every generated request passes: `pre` refuses what a
+//! read-only client may not send, and adds the credentials and headers Losant's own clients
+//! send (and the client's default `losantdomain`, where the request has none), and `exec` sends the request as one
 //! attempt (see [`crate::attempts`]; retries are the call's, [`crate::call`]).
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -22,6 +22,13 @@ impl ClientHooks<Settings> for Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let settings = self.inner();
+        // A read-only client sends reads alone; a dry run sends nothing, so it may build any.
+        if settings.read_only && !request.method().is_safe() && !crate::call::is_dry_run() {
+            return Err(progenitor_client::Error::InvalidRequest(format!(
+                "the client is read-only: a {} is not sent",
+                request.method()
+            )));
+        }
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, settings.authorization.clone());
         headers.insert(ACCEPT_VERSION, settings.accept_version.clone());

@@ -17,6 +17,8 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
     /// The `losantdomain` header of every request that sets none of its own.
     pub(crate) losantdomain: Option<HeaderValue>,
+    /// Whether the client refuses every request that could change something.
+    pub(crate) read_only: bool,
     /// The most bytes of an answer's body the client reads.
     pub(crate) max_response_bytes: usize,
 }
@@ -29,6 +31,7 @@ impl std::fmt::Debug for Settings {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("losantdomain", &self.losantdomain)
+            .field("read_only", &self.read_only)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
