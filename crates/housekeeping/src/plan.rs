@@ -18,6 +18,11 @@ pub struct Plan {
     /// When the snapshot the plan was made from was read; none for a plan made from a list of
     /// IDs alone.
     pub made_at: Option<DateTime<Utc>>,
+    /// A fingerprint of all the access the plan was made from (see
+    /// [`Snapshot::fingerprint`](crate::Snapshot::fingerprint)), for a plan saved to be
+    /// applied later; none for the plans of one-off jobs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
     /// The steps, in the order of the input they were planned from.
     pub steps: Vec<Step>,
 }
@@ -248,6 +253,36 @@ pub enum Reason {
     /// The member is the organization's last administrator (with those the plan removes or
     /// demotes before): an organization keeps at least one.
     LastAdmin,
+    /// A member with the roster's role: nothing to change.
+    InSync,
+    /// A member with another role than the roster's: the roster's is set.
+    RoleDiffers {
+        /// The role held, as Losant wrote it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        held: Option<String>,
+        /// The roster's role.
+        wanted: String,
+    },
+    /// Not on the roster: removed, or revoked (a sync with `prune`).
+    NotOnRoster,
+    /// An invite of someone who is a member already: revoked as redundant.
+    RedundantInvite {
+        /// The member.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_id: Option<LosantId>,
+    },
+    /// Another invite of the same email is the one kept (or renewed): this one is revoked, so
+    /// that one invite per email is left.
+    DuplicateInvite {
+        /// The invite kept.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kept: Option<LosantId>,
+    },
+    /// Protected by a `keep` glob: never removed or demoted.
+    Kept {
+        /// The glob that protects them.
+        glob: String,
+    },
 }
 
 impl Plan {

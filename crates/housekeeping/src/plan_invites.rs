@@ -146,6 +146,7 @@ pub fn for_selection(snapshot: &Snapshot, selection: &Selection, intent: &Intent
     Plan {
         org: snapshot.org.clone(),
         made_at: Some(snapshot.taken_at),
+        fingerprint: None,
         steps,
     }
 }
@@ -155,6 +156,7 @@ pub fn for_one(org: &Org, invite_id: &losant_invites_client::LosantId, intent: &
     Plan {
         org: org.clone(),
         made_at: None,
+        fingerprint: None,
         steps: vec![Step {
             subject: Subject {
                 invite_id: Some(invite_id.clone()),
@@ -211,6 +213,7 @@ pub fn for_ids(org: &Org, list: &IdList, intent: &Intent) -> Plan {
     Plan {
         org: org.clone(),
         made_at: None,
+        fingerprint: None,
         steps: steps.into_iter().map(|(_, step)| step).collect(),
     }
 }

@@ -131,6 +131,7 @@ pub fn for_selection(
     Plan {
         org: snapshot.org.clone(),
         made_at: Some(snapshot.taken_at),
+        fingerprint: None,
         steps,
     }
 }
@@ -141,6 +142,7 @@ pub fn for_one(org: &Org, user_id: &LosantId, intent: &MemberIntent) -> Plan {
     Plan {
         org: org.clone(),
         made_at: None,
+        fingerprint: None,
         steps: vec![Step {
             subject: Subject {
                 invite_id: None,

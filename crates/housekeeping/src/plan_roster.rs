@@ -84,6 +84,7 @@ fn plan(snapshot: &Snapshot, entries: &[Entry], force: bool) -> Plan {
     Plan {
         org: snapshot.org.clone(),
         made_at: Some(snapshot.taken_at),
+        fingerprint: None,
         steps,
     }
 }

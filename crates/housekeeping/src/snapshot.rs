@@ -221,6 +221,66 @@ impl Snapshot {
             .collect()
     }
 
+    /// A fingerprint of the access the snapshot holds: every member (user, email, role) and
+    /// every invite (ID, email, roles, date), in an order that does not depend on Losant's
+    /// nor on the time it is read. Two snapshots of the same access have the same fingerprint;
+    /// any change to a member or an invite changes it. (FNV-1a, 64 bits: a check against
+    /// change, not against forgery.)
+    pub fn fingerprint(&self) -> String {
+        let mut lines: Vec<String> = self
+            .members
+            .iter()
+            .map(|member| {
+                format!(
+                    "member {} {} {}",
+                    member
+                        .user_id
+                        .as_ref()
+                        .map_or("", |id| id.as_str())
+                        .to_ascii_lowercase(),
+                    member
+                        .email
+                        .as_deref()
+                        .map(|e| email_key(e))
+                        .unwrap_or_default(),
+                    member
+                        .role
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                )
+            })
+            .chain(self.invites.iter().map(|invite| {
+                format!(
+                    "invite {} {} {} {}",
+                    invite
+                        .id
+                        .as_ref()
+                        .map_or("", |id| id.as_str())
+                        .to_ascii_lowercase(),
+                    invite
+                        .email
+                        .as_deref()
+                        .map(|e| email_key(e))
+                        .unwrap_or_default(),
+                    crate::roles::Roles::of_invite(invite),
+                    invite
+                        .invite_date
+                        .as_ref()
+                        .map(|d| d.to_utc().to_rfc3339())
+                        .unwrap_or_default(),
+                )
+            }))
+            .collect();
+        lines.sort();
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in lines.join("\n").bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("fnv1a64:{hash:016x}")
+    }
+
     /// How many members are administrators.
     pub fn admins(&self) -> usize {
         self.members

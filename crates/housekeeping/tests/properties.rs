@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use losant_invites_client::types;
+use losant_invites_housekeeping::plan_sync::{self, RemovalCap, SyncOptions, SyncRefusal};
+use losant_invites_housekeeping::stale;
 use losant_invites_housekeeping::{
     Action, Intent, Org, Plan, Roles, Roster, Selection, Snapshot, email_key, plan_invites,
     plan_roster,
@@ -76,6 +78,26 @@ fn invites() -> impl Strategy<Value = Vec<types::OrgInvite>> {
                     invite["inviteDate"] = serde_json::json!(date.to_rfc3339());
                 }
                 serde_json::from_value(invite).unwrap()
+            })
+            .collect()
+    })
+}
+
+/// Members of some of those people, each email once, every role.
+fn members() -> impl Strategy<Value = Vec<types::OrgMember>> {
+    prop::collection::vec((email(), 0..5usize), 0..6).prop_map(|drawn| {
+        let mut seen = HashSet::new();
+        drawn
+            .into_iter()
+            .filter(|(email, _)| seen.insert(email_key(email)))
+            .enumerate()
+            .map(|(n, (email, role))| {
+                serde_json::from_value(serde_json::json!({
+                    "userId": format!("5a5ec8687ae143cd83dc{n:04x}"),
+                    "email": email,
+                    "role": ROLES[role],
+                }))
+                .unwrap()
             })
             .collect()
     })
@@ -162,6 +184,25 @@ fn take(
         .position(|invite| invite.id.as_ref() == Some(id))
         .expect("a step acts on an invite the snapshot holds");
     invites.remove(at)
+}
+
+/// The emails each step of `plan` leaves with a new pending invite (an invite made, or one
+/// resent or renewed).
+fn invitations_by_email(plan: &Plan) -> HashMap<String, usize> {
+    let mut made = HashMap::new();
+    for step in plan.acting() {
+        let email = match &step.action {
+            Action::Invite { body } => Some(body.email.to_string()),
+            Action::Resend { before, .. } | Action::Renew { before, .. } => {
+                before.as_deref().and_then(|i| i.email.as_deref().cloned())
+            }
+            _ => None,
+        };
+        if let Some(email) = email {
+            *made.entry(email_key(&email)).or_default() += 1;
+        }
+    }
+    made
 }
 
 /// The emails each step of `plan` leaves with a new pending invite.
@@ -274,6 +315,173 @@ proptest! {
             shuffle(&mut shuffled, seed);
             let other = plan_invites::for_selection(&Snapshot::new(org(), now(), shuffled), &selection, &intent);
             prop_assert_eq!(sorted_steps(&one), sorted_steps(&other));
+        }
+    }
+}
+
+fn sync_options() -> impl Strategy<Value = SyncOptions> {
+    (any::<bool>(), 0..3usize).prop_map(|(prune, min_admins)| SyncOptions {
+        prune,
+        // Any cap: the plan is refused or within it.
+        max_removals: RemovalCap::Count(usize::MAX),
+        min_admins,
+        keep: Vec::new(),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn a_sync_carried_out_plans_nothing_when_planned_again(
+        invites in invites(),
+        members in members(),
+        roster in roster(),
+        options in sync_options(),
+    ) {
+        let snapshot = Snapshot::new(org(), now(), invites).with_members(members);
+        let Ok(plan) = plan_sync::plan(&snapshot, &roster, &options) else {
+            // Refused as a whole (too few administrators): nothing to carry out.
+            return Ok(());
+        };
+        let after = carried_out(&snapshot, &plan);
+        let again = plan_sync::plan(&after, &roster, &options).expect("the same rules hold after");
+        prop_assert!(again.is_empty(), "{:#?}", again.acting().collect::<Vec<_>>());
+        // Everyone on the roster has access with the roster's role, and, pruned, nobody else.
+        for entry in &roster.entries {
+            let key = email_key(entry.email());
+            let member = after.members_by_email().get(&key).map(|m| m.role.as_ref().map(ToString::to_string));
+            let pending = after.invites.iter().any(|i| {
+                i.email.as_deref().is_some_and(|e| email_key(e) == key)
+                    && after.is_pending(i)
+                    && Roles::of_invite(i) == Roles::of_post(&entry.invite)
+            });
+            prop_assert!(
+                member == Some(Some(entry.invite.role.to_string())) || (member.is_none() && pending),
+                "{key}"
+            );
+        }
+        if options.prune {
+            let wanted: HashSet<String> = roster.entries.iter().map(|e| email_key(e.email())).collect();
+            for member in &after.members {
+                prop_assert!(wanted.contains(&email_key(member.email.as_deref().unwrap())));
+            }
+            for invite in &after.invites {
+                let key = email_key(invite.email.as_deref().unwrap());
+                prop_assert!(wanted.contains(&key) && !after.members_by_email().contains_key(&key));
+            }
+        }
+    }
+
+    #[test]
+    fn a_sync_never_invites_one_email_twice_nor_a_member(
+        invites in invites(),
+        members in members(),
+        roster in roster(),
+        options in sync_options(),
+    ) {
+        let snapshot = Snapshot::new(org(), now(), invites).with_members(members);
+        let Ok(plan) = plan_sync::plan(&snapshot, &roster, &options) else {
+            return Ok(());
+        };
+        let members = snapshot.members_by_email();
+        for (email, count) in invitations_by_email(&plan) {
+            prop_assert_eq!(count, 1, "{}", email);
+            prop_assert!(!members.contains_key(&email), "{} is a member", email);
+        }
+        // No invite or member is acted on twice.
+        let mut touched = HashSet::new();
+        for step in plan.acting() {
+            let id = step.action.invite_id().or(step.action.user_id()).map(|id| id.to_string());
+            if let Some(id) = id {
+                prop_assert!(touched.insert(id.clone()), "{} twice", id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_sync_plan_does_not_depend_on_the_listing_s_order(
+        invites in invites(),
+        members in members(),
+        roster in roster(),
+        options in sync_options(),
+        seed in any::<u64>(),
+    ) {
+        let one = Snapshot::new(org(), now(), invites.clone()).with_members(members.clone());
+        let (mut invites, mut members) = (invites, members);
+        shuffle(&mut invites, seed);
+        shuffle(&mut members, seed.rotate_left(7));
+        let other = Snapshot::new(org(), now(), invites).with_members(members);
+        prop_assert_eq!(plan_sync::plan(&one, &roster, &options), plan_sync::plan(&other, &roster, &options));
+    }
+
+    #[test]
+    fn a_saved_sync_plan_is_fresh_until_carried_out_and_never_applies_twice(
+        invites in invites(),
+        members in members(),
+        roster in roster(),
+        options in sync_options(),
+    ) {
+        let snapshot = Snapshot::new(org(), now(), invites).with_members(members);
+        let Ok(plan) = plan_sync::plan(&snapshot, &roster, &options) else {
+            return Ok(());
+        };
+        let saved: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+        prop_assert_eq!(&saved, &plan);
+        prop_assert_eq!(saved.fingerprint.clone(), Some(snapshot.fingerprint()));
+        prop_assert_eq!(stale::check(&saved, &snapshot, options.min_admins), Ok(()));
+        let after = carried_out(&snapshot, &saved);
+        if saved.is_empty() {
+            prop_assert_eq!(after.fingerprint(), snapshot.fingerprint());
+        } else {
+            prop_assert_ne!(after.fingerprint(), snapshot.fingerprint());
+            let refused = stale::check(&saved, &after, options.min_admins);
+            prop_assert!(refused.is_err(), "a plan carried out is stale");
+        }
+    }
+
+    #[test]
+    fn a_sync_plan_keeps_its_administrators_and_its_cap(
+        invites in invites(),
+        members in members(),
+        roster in roster(),
+        min_admins in 0..3usize,
+        cap in 0..6usize,
+        percent in any::<bool>(),
+    ) {
+        let snapshot = Snapshot::new(org(), now(), invites).with_members(members);
+        let options = SyncOptions {
+            prune: true,
+            max_removals: if percent { RemovalCap::Percent(cap as f64 * 10.0) } else { RemovalCap::Count(cap) },
+            min_admins,
+            keep: Vec::new(),
+        };
+        let access = snapshot.members.len()
+            + snapshot.invites.iter().filter(|i| snapshot.is_pending(i)).count();
+        match plan_sync::plan(&snapshot, &roster, &options) {
+            Ok(plan) => {
+                prop_assert!(plan_sync::removals(&plan) <= options.max_removals.limit(access));
+                let left = plan_sync::admins_left(&snapshot, &plan);
+                prop_assert!(left >= min_admins || left >= snapshot.admins(), "{left}");
+            }
+            Err(SyncRefusal::EmptyRoster) => prop_assert!(roster.entries.is_empty()),
+            Err(refusal) => {
+                let unbounded = SyncOptions {
+                    max_removals: RemovalCap::Count(usize::MAX),
+                    min_admins: 0,
+                    ..options.clone()
+                };
+                let plan = plan_sync::plan(&snapshot, &roster, &unbounded).expect("no rule to break");
+                let over_cap = plan_sync::removals(&plan) > options.max_removals.limit(access);
+                let left = plan_sync::admins_left(&snapshot, &plan);
+                let too_few = left < min_admins && left < snapshot.admins();
+                prop_assert!(over_cap || too_few, "refused for nothing: {refusal}");
+            }
         }
     }
 }

@@ -1,0 +1,115 @@
+//! Whether a plan saved earlier still fits the organization: everything it touches (each
+//! member it changes or removes, each invite it resends or revokes, each email it invites) is
+//! as it was when the plan was made, and it still leaves the administrators it must. A stale
+//! plan is refused, never applied in part.
+
+use std::fmt;
+
+use crate::identity::email_key;
+use crate::plan::{Action, Plan};
+use crate::plan_sync::admins_left;
+use crate::roles::Roles;
+use crate::snapshot::Snapshot;
+
+/// What changed since a plan was made, each a sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stale {
+    /// What changed, one entry a step (or the administrators).
+    pub changes: Vec<String>,
+}
+
+impl fmt::Display for Stale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the plan is stale: {}", self.changes.join("; "))
+    }
+}
+
+impl std::error::Error for Stale {}
+
+/// Checks `plan` against `now`, a fresh snapshot of its organization (members and invites).
+///
+/// # Errors
+/// [`Stale`], naming what changed, when anything the plan touches is not as it was, or
+/// when carried out it would leave fewer than `min_admins` administrators where there are
+/// more now.
+pub fn check(plan: &Plan, now: &Snapshot, min_admins: usize) -> Result<(), Stale> {
+    let mut changes = Vec::new();
+    let member = |user: &losant_invites_client::LosantId| {
+        now.members
+            .iter()
+            .find(|m| m.user_id.as_ref() == Some(user))
+    };
+    let invite = |id: &losant_invites_client::LosantId| {
+        now.invites.iter().find(|i| i.id.as_ref() == Some(id))
+    };
+    for step in plan.acting() {
+        match &step.action {
+            Action::Invite { body } => {
+                let key = email_key(body.email.as_str());
+                let member_now = now.members_by_email().contains_key(&key);
+                let pending_now = now.invites.iter().any(|i| {
+                    i.email.as_deref().is_some_and(|e| email_key(e) == key) && now.is_pending(i)
+                });
+                if member_now || pending_now {
+                    changes.push(format!(
+                        "{} now has {}",
+                        body.email.as_str(),
+                        if member_now {
+                            "a membership"
+                        } else {
+                            "a pending invite"
+                        }
+                    ));
+                }
+            }
+            Action::SetRole {
+                user_id, before, ..
+            }
+            | Action::RemoveMember { user_id, before } => match member(user_id) {
+                None => changes.push(format!("member {user_id} is gone")),
+                Some(found) => {
+                    let role = |m: &losant_invites_client::types::OrgMember| {
+                        m.role.as_ref().map(ToString::to_string)
+                    };
+                    if before.as_deref().is_some_and(|b| role(b) != role(found)) {
+                        changes.push(format!(
+                            "member {user_id}'s role is now {}",
+                            role(found).unwrap_or_default()
+                        ));
+                    }
+                }
+            },
+            Action::Resend {
+                invite_id, before, ..
+            }
+            | Action::Revoke { invite_id, before }
+            | Action::Renew { invite_id, before } => match invite(invite_id) {
+                None => changes.push(format!("invite {invite_id} is gone")),
+                Some(found) => {
+                    if let Some(before) = before.as_deref() {
+                        let date = |i: &losant_invites_client::types::OrgInvite| {
+                            i.invite_date.as_ref().map(|d| d.to_utc())
+                        };
+                        if Roles::of_invite(before) != Roles::of_invite(found)
+                            || date(before) != date(found)
+                        {
+                            changes.push(format!("invite {invite_id} changed"));
+                        }
+                    }
+                }
+            },
+            Action::Get { .. } | Action::Skip => {}
+        }
+    }
+    let (have, left) = (now.admins(), admins_left(now, plan));
+    if left < min_admins && left < have {
+        changes.push(format!(
+            "it would now leave {left} administrators, fewer than {min_admins}"
+        ));
+    }
+    if changes.is_empty() {
+        Ok(())
+    } else {
+        Err(Stale { changes })
+    }
+}
