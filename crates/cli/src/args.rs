@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use losant_invites_client::{LosantId, types};
+use losant_invites_housekeeping::RemovalCap;
 use losant_invites_housekeeping::roster::{allowed_values, parse_grant};
 use losant_invites_mock::duration::{AGE, TIMEOUT};
 
@@ -133,6 +134,7 @@ impl Cli {
             Command::Invite(invite) => invite.global.verbose,
             Command::Renew(renew) => renew.global.verbose,
             Command::Access(access) => access.global.verbose,
+            Command::Sync(sync) => sync.global.verbose,
             Command::Members(members) => match &members.command {
                 MembersCommand::List(list) => list.global.verbose,
                 MembersCommand::Get(get) => get.global.verbose,
@@ -263,6 +265,9 @@ pub enum Command {
     /// The organization's members: list, look up, add, change a role, remove
     /// (instanceOrgMembers, instanceOrgMember).
     Members(Members),
+    /// Make the organization's access match a roster: invite who is missing, set the roster's
+    /// roles, and with --prune remove everyone else. The plan is shown first.
+    Sync(SyncAccess),
     /// Start a local fake Losant; its first line of output is its URL.
     Mock(losant_invites_mock::MockArgs),
     /// Print a shell completion script.
@@ -298,9 +303,8 @@ pub struct Delete {
     #[command(flatten)]
     pub by_role: ByRole,
 
-    /// Count an invite that is already gone (404), or whose delete may have taken effect
-    /// although its answer was lost, as deleted. Re-running a half-done cleanup then
-    /// succeeds.
+    /// Count an invite that is already gone (404) as deleted: re-running a half-done cleanup
+    /// then succeeds. (A delete whose answer was lost is settled by listing again.)
     #[arg(long)]
     pub ignore_missing: bool,
 
@@ -531,6 +535,109 @@ pub struct Access {
     pub org: Org,
 }
 
+/// The examples of `sync --help`, short and long.
+macro_rules! sync_examples {
+    () => {
+        "Examples:
+  losant-invites sync --from team.csv --dry-run                 the plan, nothing changed
+  losant-invites sync --from team.csv --prune --keep '*@ops.example'
+  losant-invites sync --from team.csv --prune --dry-run --plan-out plan.json
+  losant-invites sync --plan plan.json --removed-out removed.csv    apply it after review"
+    };
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = sync_examples!(), after_long_help = concat!("Per email of the roster (trimmed, any case):
+  a member with the roster's role          nothing
+  a member with another role               the role is set (its grants sent with it)
+  a pending invite with the roster's roles nothing (the same invite stays)
+  a pending invite with other roles        resent with the roster's roles
+  only expired invites                     the newest renewed with the roster's roles
+  nothing                                  invited
+With --prune: a member not on the roster is removed and an invite revoked; an invite of
+someone who is a member already is revoked as redundant, and of two invites of one email the
+one not kept is revoked.
+
+Losant shows no application or dashboard roles of a member: a member is compared by
+organization role alone, and the roster's grants are sent when that role is set.
+
+Before anything changes, the whole plan is checked: more removals (removed members, revoked
+invites and demoted roles alike) than --max-removals, or fewer administrators left than
+--min-admins, refuse the run (exit 2) with nothing changed. Without a terminal to ask on, a
+plan that changes anything needs --yes.
+
+", sync_examples!()))]
+pub struct SyncAccess {
+    #[command(flatten)]
+    pub global: GlobalArgs<Format>,
+    #[command(flatten)]
+    pub org: Org,
+
+    /// The roster (`-` for stdin), as `invite --from` reads it: CSV with a header
+    /// `email,role` and optional columns `applicationRoles` and `dashboardRoles` holding
+    /// `ID=ROLE;ID=ROLE`, or JSON lines with those fields. Every row is checked first.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
+          required_unless_present = "plan")]
+    pub from: Option<PathBuf>,
+
+    /// Apply the plan saved in FILE by --plan-out, exactly: the organization is read again,
+    /// and a plan anything of which has changed since is refused.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
+          conflicts_with_all = ["from", "prune", "keep", "plan_out"])]
+    pub plan: Option<PathBuf>,
+
+    /// Remove the members and revoke the invites of everyone not on the roster, and the
+    /// invites of people who are members already. Without it nothing is removed.
+    #[arg(long)]
+    pub prune: bool,
+
+    /// The most removals a run may make (removed members, revoked invites and demoted roles
+    /// alike): a count, or a share of the current access such as 10%. Over it the run is
+    /// refused before any change.
+    #[arg(long, value_name = "N|N%", default_value = "5",
+          value_parser = clap::builder::ValueParser::new(parse_removal_cap))]
+    pub max_removals: RemovalCap,
+
+    /// The fewest administrators the organization may be left with: a plan that would leave
+    /// fewer is refused before any change.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_admins: usize,
+
+    /// Never remove or demote the people whose email matches GLOB (`*` any run of
+    /// characters, `?` one, any case). Repeatable.
+    #[arg(long, value_name = "GLOB", value_hint = ValueHint::Other)]
+    pub keep: Vec<String>,
+
+    /// Write the plan to FILE as JSON, with a fingerprint of the access it was made from, for
+    /// review and `sync --plan FILE`; with --dry-run, nothing else is done.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub plan_out: Option<PathBuf>,
+
+    /// Write everyone the run removes or whose invite it revokes, with their roles, to FILE
+    /// as a roster (`invite --from` or `sync --from` puts them back). Opened before anything
+    /// changes.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub removed_out: Option<PathBuf>,
+
+    /// How many changes may be in the making at once, from 1 to 256.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Act without asking for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Show the plan and the requests it would send, and send none: only reads leave.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `--max-removals`: `N` or `N%`.
+fn parse_removal_cap(text: &str) -> Result<RemovalCap, String> {
+    text.parse()
+}
+
 #[derive(Debug, Args)]
 pub struct Members {
     #[command(subcommand)]
@@ -688,8 +795,8 @@ pub struct MemberRemove {
     #[arg(long, value_name = "ROLE", value_parser = role_parser::<types::OrgRole>(),
           conflicts_with = "user_id")]
     pub role: Option<types::OrgRole>,
-    /// Count a member already gone (404), or one whose removal may have taken effect
-    /// although its answer was lost, as removed.
+    /// Count a member already gone (404) as removed. (A removal whose answer was lost is
+    /// settled by listing again.)
     #[arg(long)]
     pub ignore_missing: bool,
     /// Do not ask for confirmation before removing several members on a terminal.

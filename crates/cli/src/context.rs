@@ -43,10 +43,19 @@ impl Context {
         }
     }
 
-    /// The client the options describe, or why not, in the command line's words.
-    pub fn client(&self) -> Result<Client, Failure> {
+    /// The client of a command that only reads: it refuses, unsent, any request that could
+    /// change something.
+    pub fn reading_client(&self) -> Result<Client, Failure> {
+        self.client(true)
+    }
+
+    /// The client the options describe, or why not, in the command line's words; for a dry
+    /// run (`read_only`) one that refuses, unsent, any request that could change something,
+    /// so that a dry run sends only reads wherever a request is made.
+    pub fn client(&self, read_only: bool) -> Result<Client, Failure> {
         let global = &self.global;
         let mut builder = Client::builder()
+            .read_only(read_only)
             .token(global.token.clone().unwrap_or_default())
             .base_url(global.url.clone())
             .allow_insecure_http(global.allow_insecure_http)

@@ -41,6 +41,14 @@ pub fn counted(count: usize, thing: &str) -> String {
     }
 }
 
+/// `1 person`, `6 people`.
+pub fn people(count: usize) -> String {
+    match count {
+        1 => "1 person".to_owned(),
+        n => format!("{n} people"),
+    }
+}
+
 /// Prints `text` and a newline on stdout. When stdout is closed (`… | head -1`), the program
 /// ends at once, quietly, with the status a shell gives a program a pipe stopped.
 pub fn print_line(text: impl Display) {

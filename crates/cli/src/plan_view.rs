@@ -3,11 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use losant_invites_client::types;
-use losant_invites_housekeeping::{Action, MemberSelection, Plan, Reason, Selection};
+use losant_invites_housekeeping::{
+    Action, MemberSelection, Plan, Reason, Roles, Selection, Snapshot, Step, SyncOptions, plan_sync,
+};
 use losant_invites_mock::duration::format_duration;
 
 use crate::output::{self, Rows, SHOWN_ROWS, invite_table, member_table, more_rows};
-use crate::run_view::{label, skip_text, skipped_counts};
+use crate::run_view::{kind as kind_of, label, skip_text, skipped_counts};
 
 /// The selection as a person reads it: `expired, older than 30 days, email *@x`.
 pub fn criteria(selection: &Selection) -> String {
@@ -167,6 +169,174 @@ pub fn roster(plan: &Plan) -> String {
         }
     }
     text.trim_end().to_owned()
+}
+
+/// The plan of a sync: how many changes of each kind and how many people are left as they
+/// are, the removals against their cap and the administrators left, then each change (a
+/// screenful) with what is held now, what the roster wants and why, and who `--keep` spared.
+pub fn sync(plan: &Plan, snapshot: &Snapshot, options: &SyncOptions) -> String {
+    let mut counts: Vec<String> = Vec::new();
+    for (kind, phrase) in [
+        ("invite", "to invite"),
+        ("resend", "to resend with the roster's roles"),
+        ("renew", "to renew"),
+        ("setRole", "to change role"),
+        ("remove", "to remove"),
+        ("revoke", "to revoke"),
+    ] {
+        let count = plan
+            .acting()
+            .filter(|step| kind_of(step) == Some(kind))
+            .count();
+        if count > 0 {
+            counts.push(format!("{count} {phrase}"));
+        }
+    }
+    let acting = plan.acting().count();
+    let mut text = format!(
+        "sync of organization {}: {}",
+        plan.org.org_id,
+        if counts.is_empty() {
+            "no change".to_owned()
+        } else {
+            counts.join(", ")
+        }
+    );
+    if acting < plan.steps.len() {
+        text.push_str(&format!("; left as they are: {}", skipped_counts(plan)));
+    }
+    text.push_str(&format!(
+        "
+removals {} of at most {} (--max-removals {}); administrators {} now, {} after (--min-admins {})",
+        plan_sync::removals(plan),
+        options.max_removals.limit(plan_sync::access(snapshot)),
+        options.max_removals,
+        snapshot.admins(),
+        plan_sync::admins_left(snapshot, plan),
+        options.min_admins,
+    ));
+    if acting > 0 {
+        let rows = plan.acting().take(SHOWN_ROWS).map(|step| {
+            let (now, wanted) = change(step, snapshot.taken_at);
+            [
+                kind_of(step).unwrap_or("-").to_owned(),
+                label(step),
+                now,
+                wanted,
+                why(&step.reason),
+            ]
+        });
+        text.push('\n');
+        text.push_str(&output::table(
+            ["ACTION", "WHO", "NOW", "ROSTER", "WHY"],
+            rows,
+        ));
+        if let Some(more) = more_rows(acting, "changes") {
+            text.push_str(&more);
+        }
+    }
+    let kept: Vec<_> = plan
+        .steps
+        .iter()
+        .filter(|step| matches!(step.reason, Reason::Kept { .. }))
+        .collect();
+    if !kept.is_empty() {
+        text.truncate(text.trim_end().len());
+        text.push_str("\nkept by --keep, left as they are:");
+        for step in kept.iter().take(SHOWN_ROWS) {
+            text.push_str(&format!("\n  {} {}", label(step), skip_text(step)));
+        }
+        if let Some(more) = more_rows(kept.len(), "kept") {
+            text.push_str(&format!("\n{more}"));
+        }
+    }
+    text.trim_end().to_owned()
+}
+
+/// What a change holds now (an invite expired by `at` said so) and what it sets, as roles.
+fn change(step: &Step, at: DateTime<Utc>) -> (String, String) {
+    let member_role = |member: Option<&types::OrgMember>| {
+        member
+            .and_then(|member| member.role.as_ref())
+            .map_or_else(|| "-".to_owned(), |role| format!("member {role}"))
+    };
+    let invite_roles = |invite: Option<&types::OrgInvite>| {
+        invite.map_or_else(
+            || "-".to_owned(),
+            |invite| {
+                let expired = if invite.has_expired_at(at) == Some(true) {
+                    "expired "
+                } else {
+                    ""
+                };
+                format!("{expired}invite {}", Roles::of_invite(invite))
+            },
+        )
+    };
+    match &step.action {
+        Action::Invite { body } => ("-".to_owned(), Roles::of_post(body).to_string()),
+        Action::Resend { info, before, .. } => (
+            invite_roles(before.as_deref()),
+            Roles::of_info(info).to_string(),
+        ),
+        Action::Renew { before, .. } => {
+            let now = invite_roles(before.as_deref());
+            (now.clone(), now)
+        }
+        Action::SetRole { patch, before, .. } => {
+            let wanted = Roles {
+                role: patch.role.map(|role| role.to_string()),
+                ..Roles::default()
+            };
+            let grants = |grants: &Option<types::ResourceRoleGrants>| {
+                output::grants_text(
+                    grants
+                        .as_ref()
+                        .map(|grants| grants.iter().map(|g| (&g.resource_id, g.role))),
+                    ";",
+                )
+            };
+            let mut wanted = wanted.to_string();
+            for (label, list) in [
+                ("applications", &patch.application_roles),
+                ("dashboards", &patch.dashboard_roles),
+            ] {
+                if list.as_ref().is_some_and(|list| !list.is_empty()) {
+                    wanted.push_str(&format!(", {label} {}", grants(list)));
+                }
+            }
+            (member_role(before.as_deref()), wanted)
+        }
+        Action::RemoveMember { before, .. } => (member_role(before.as_deref()), "-".to_owned()),
+        Action::Revoke { before, .. } => (invite_roles(before.as_deref()), "-".to_owned()),
+        Action::Get { .. } | Action::Skip => ("-".to_owned(), "-".to_owned()),
+    }
+}
+
+/// Why a sync changes what it changes, in a few words.
+fn why(reason: &Reason) -> String {
+    match reason {
+        Reason::NotInvited => "no access yet".to_owned(),
+        Reason::OnlyExpired => "only expired invites".to_owned(),
+        Reason::PendingWithOtherRoles { .. } => "a pending invite with other roles".to_owned(),
+        Reason::RoleDiffers { held, wanted } => {
+            let held = held.as_deref().unwrap_or("-");
+            if plan_sync::demotes(Some(held), wanted) {
+                format!("{held} → {wanted}, a demotion")
+            } else {
+                format!("{held} → {wanted}")
+            }
+        }
+        Reason::NotOnRoster => "not on the roster".to_owned(),
+        Reason::RedundantInvite { .. } => "a member already".to_owned(),
+        Reason::DuplicateInvite { kept } => {
+            format!(
+                "another invite of the email is kept ({})",
+                output::id_text(kept.as_ref())
+            )
+        }
+        other => format!("{other:?}"),
+    }
 }
 
 /// The steps a plan skips, each with why, under `text`.

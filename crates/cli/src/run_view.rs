@@ -24,6 +24,8 @@ pub struct RunView<'a> {
     bar: ProgressBar,
     /// `json` prints one document at the end: the items so far, by their step.
     items: Vec<(usize, Value)>,
+    /// Whether text shows a line for each step skipped (a sync counts them instead).
+    skips_shown: bool,
 }
 
 impl<'a> RunView<'a> {
@@ -39,7 +41,15 @@ impl<'a> RunView<'a> {
             output: ctx.output(),
             bar,
             items: Vec::new(),
+            skips_shown: true,
         }
+    }
+
+    /// The same view, with no line of text for a step skipped: they are counted in the plan
+    /// and the summary (JSON and NDJSON still hold each).
+    pub fn counting_skips(mut self) -> Self {
+        self.skips_shown = false;
+        self
     }
 
     /// Prints the summary of `report` (and, for `json`, the whole document) and gives the
@@ -73,6 +83,14 @@ impl<'a> RunView<'a> {
                 summary[name] = json!(count);
             }
         }
+        let done = done_by_kind(plan, report);
+        if !done.is_empty() {
+            summary["done"] = Value::Object(
+                done.iter()
+                    .map(|(kind, count)| ((*kind).to_owned(), json!(count)))
+                    .collect(),
+            );
+        }
         if report.interrupted {
             summary["interrupted"] = json!(true);
             summary["notAttempted"] = json!(not_attempted);
@@ -89,7 +107,16 @@ impl<'a> RunView<'a> {
                 print_line(to_json_line(&json!({ "summary": summary })))
             }
             Output::Text => {
-                print_line(summary_line(plan, &totals, nothing));
+                let mut line = summary_line(plan, &totals, nothing);
+                // A run of more than one kind of change says how many of each were made.
+                if kinds(plan) > 1 && !done.is_empty() {
+                    let parts: Vec<String> = done
+                        .iter()
+                        .map(|(kind, count)| format!("{count} {}", done_phrase(kind, *count)))
+                        .collect();
+                    line.push_str(&format!(" ({})", parts.join(", ")));
+                }
+                print_line(line);
                 if report.interrupted {
                     let listed = |labels: &[String]| {
                         labels.iter().map(|l| format!(" {l}")).collect::<String>()
@@ -141,6 +168,7 @@ impl Reporter for RunView<'_> {
             self.bar.inc(1);
         }
         match output {
+            Output::Text if !self.skips_shown && matches!(outcome, Outcome::Skipped) => {}
             Output::Text => self.bar.suspend(|| print_line(text)),
             Output::Ndjson | Output::Ids => self.bar.suspend(|| print_line(to_json_line(&item))),
             Output::Json => self.items.push((index, item)),
@@ -176,6 +204,70 @@ pub fn label(step: &Step) -> String {
         (Some(id), None, _) => id.to_string(),
         (None, Some(email), None) => email.clone(),
         (None, None, _) => "?".to_owned(),
+    }
+}
+
+/// The kind of change a step makes, as the JSON names it (none for a step that changes
+/// nothing): `invite`, `resend` (other roles), `renew` (the same roles, or an expired
+/// invite's with the roster's), `setRole`, `remove`, `revoke`, `get`.
+pub fn kind(step: &Step) -> Option<&'static str> {
+    Some(match &step.action {
+        Action::Invite { .. } => "invite",
+        Action::Resend { .. } if step.reason == Reason::OnlyExpired => "renew",
+        Action::Resend { .. } => "resend",
+        Action::Renew { .. } => "renew",
+        Action::SetRole { .. } => "setRole",
+        Action::RemoveMember { .. } => "remove",
+        Action::Revoke { .. } => "revoke",
+        Action::Get { .. } => "get",
+        Action::Skip => return None,
+    })
+}
+
+/// The kinds of change, in the order a summary names them.
+const KINDS: [&str; 7] = [
+    "invite", "resend", "renew", "setRole", "remove", "revoke", "get",
+];
+
+/// How many kinds of change `plan` makes.
+fn kinds(plan: &Plan) -> usize {
+    KINDS
+        .iter()
+        .filter(|wanted| plan.acting().any(|step| kind(step) == Some(**wanted)))
+        .count()
+}
+
+/// The steps done (or found already gone), counted by kind, in the order of [`KINDS`].
+fn done_by_kind(plan: &Plan, report: &Report) -> Vec<(&'static str, usize)> {
+    KINDS
+        .iter()
+        .map(|wanted| {
+            let count = plan
+                .steps
+                .iter()
+                .zip(&report.outcomes)
+                .filter(|(step, outcome)| {
+                    kind(step) == Some(*wanted)
+                        && matches!(outcome, Outcome::Done(_) | Outcome::AlreadyGone(_))
+                })
+                .count();
+            (*wanted, count)
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect()
+}
+
+/// A kind of change done, after its count: `3 invited`, `1 role changed`.
+fn done_phrase(kind: &str, count: usize) -> &'static str {
+    match kind {
+        "invite" => "invited",
+        "resend" => "resent with new roles",
+        "renew" => "renewed",
+        "setRole" if count == 1 => "role changed",
+        "setRole" => "roles changed",
+        "remove" => "removed",
+        "revoke" => "revoked",
+        _ => "read",
     }
 }
 
@@ -230,6 +322,8 @@ fn skip_phrase(reason: &Reason) -> Option<&'static str> {
         Reason::AnotherRenewed { .. } => "expired beside a newer one renewed",
         Reason::AlreadyMember { .. } => "already in the organization",
         Reason::LastAdmin => "kept as the last administrator",
+        Reason::InSync => "in sync",
+        Reason::Kept { .. } => "kept by --keep",
         Reason::RepeatOf { .. } => return None,
         _ => "skipped",
     })
@@ -272,6 +366,8 @@ pub fn skip_text(step: &Step) -> String {
         Reason::LastAdmin => {
             "(the last administrator: an organization keeps at least one)".to_owned()
         }
+        Reason::InSync => format!("({line}a member with the roster's role)"),
+        Reason::Kept { glob } => format!("({line}kept by --keep {glob})"),
         other => format!("({line}{other:?})"),
     }
 }
@@ -282,6 +378,9 @@ fn item(step: &Step, outcome: &Outcome) -> (Value, String) {
         Value::Object(fields) => fields,
         _ => Map::new(),
     };
+    if let Some(kind) = kind(step) {
+        fields.insert("action".into(), json!(kind));
+    }
     fields.insert("ok".into(), json!(outcome.is_ok()));
     let label = label(step);
     let text = match outcome {

@@ -397,7 +397,10 @@ fn bulk_delete_runs_every_item_with_bounded_concurrency() {
     );
     assert_eq!(code(&output), 1);
     let summary = &stdout_json(&output)["summary"];
-    assert_eq!(summary, &json!({"total": 10, "succeeded": 3, "failed": 7}));
+    assert_eq!(
+        summary,
+        &json!({"total": 10, "succeeded": 3, "failed": 7, "done": {"revoke": 3}})
+    );
     assert!(INVITES.iter().all(|id| !fake.exists(id)));
     assert_eq!(fake.sent(), 10);
 }

@@ -91,9 +91,9 @@ impl<'a> Apply<'a> {
         self
     }
 
-    /// Counts a revocation of an invite already gone (404), or one whose answer was lost
-    /// after it may have acted, as done ([`Outcome::AlreadyGone`]): a half-done cleanup
-    /// then succeeds when run again.
+    /// Counts a revocation of an invite, or a removal of a member, already gone (404) as
+    /// done ([`Outcome::AlreadyGone`]): a half-done cleanup then succeeds when run again. (One
+    /// whose answer was lost is settled by listing again, as always.)
     pub fn ignore_missing(mut self, ignore: bool) -> Self {
         self.ignore_missing = ignore;
         self
@@ -329,10 +329,8 @@ async fn attempt(
         Action::Revoke { invite_id, .. } => {
             match requests::delete(client, org, invite_id).send().await {
                 Ok(answer) => done(Answer::Success(answer.into_inner())),
-                Err(error)
-                    if ignore_missing
-                        && (error.is_not_found() || error.may_have_taken_effect()) =>
-                {
+                // An answer lost is settled by listing again, like any other.
+                Err(error) if ignore_missing && error.is_not_found() => {
                     Attempt::Final(Outcome::AlreadyGone(error))
                 }
                 Err(error) => unsure_or_failed(error),
@@ -379,10 +377,8 @@ async fn attempt(
         Action::RemoveMember { user_id, .. } => {
             match requests::remove_member(client, org, user_id).send().await {
                 Ok(answer) => done(Answer::Success(answer.into_inner())),
-                Err(error)
-                    if ignore_missing
-                        && (error.is_not_found() || error.may_have_taken_effect()) =>
-                {
+                // An answer lost is settled by listing again, like any other.
+                Err(error) if ignore_missing && error.is_not_found() => {
                     Attempt::Final(Outcome::AlreadyGone(error))
                 }
                 Err(error) => unsure_or_failed(error),

@@ -10,13 +10,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::str::FromStr;
 
 use losant_invites_client::{LosantId, types};
 use wildmatch::WildMatch;
 
 use crate::identity::email_key;
 use crate::plan::{Action, Plan, Reason, Step, Subject};
-use crate::roles::{Roles, info_of_post};
+use crate::roles::{Roles, exact_info_of_post};
 use crate::roster::{Entry, Roster};
 use crate::snapshot::{Snapshot, is_admin, newest};
 
@@ -53,19 +54,50 @@ impl Default for SyncOptions {
 pub enum RemovalCap {
     /// At most this many.
     Count(usize),
-    /// At most this share of the current access (members and pending invites), in percent,
-    /// rounded down.
+    /// At most this share of the current access, in percent, rounded down: of the members
+    /// and the invites (pending or expired), everything a removal could take.
     Percent(f64),
 }
 
 impl RemovalCap {
-    /// The most removals allowed where `access` people have access now.
+    /// The most removals allowed where `access` members and invites are held now (see
+    /// [`access`]).
     pub fn limit(self, access: usize) -> usize {
         match self {
             RemovalCap::Count(count) => count,
             RemovalCap::Percent(percent) => {
                 ((access as f64) * percent.clamp(0.0, 100.0) / 100.0).floor() as usize
             }
+        }
+    }
+}
+
+impl FromStr for RemovalCap {
+    type Err = String;
+
+    /// `N` removals, or `N%` of the current access (a number from 0 to 100, fractions
+    /// allowed).
+    ///
+    /// ```
+    /// use losant_invites_housekeeping::RemovalCap;
+    ///
+    /// assert_eq!("5".parse(), Ok(RemovalCap::Count(5)));
+    /// assert_eq!("12.5%".parse(), Ok(RemovalCap::Percent(12.5)));
+    /// assert!("150%".parse::<RemovalCap>().is_err());
+    /// assert!("five".parse::<RemovalCap>().is_err());
+    /// ```
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        match text.strip_suffix('%') {
+            Some(number) => match number.trim().parse::<f64>() {
+                Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(RemovalCap::Percent(percent)),
+                _ => Err(format!(
+                    "{text:?} is not a share of the access: give a percentage from 0% to 100%"
+                )),
+            },
+            None => text.parse().map(RemovalCap::Count).map_err(|_| {
+                format!("{text:?} is neither a count nor a percentage: give N (such as 5) or N% (such as 10%)")
+            }),
         }
     }
 }
@@ -138,8 +170,18 @@ fn rank(role: &str) -> u8 {
     }
 }
 
-/// Whether setting `wanted` where `held` is demotes.
-fn demotes(held: Option<&str>, wanted: &str) -> bool {
+/// Whether setting organization role `wanted` where `held` is (none: not a member) demotes:
+/// the roles rank admin, edit, collaborate, view, none, and a role newer than this client
+/// above them all.
+///
+/// ```
+/// use losant_invites_housekeeping::plan_sync::demotes;
+///
+/// assert!(demotes(Some("admin"), "edit"));
+/// assert!(!demotes(Some("view"), "edit"));
+/// assert!(!demotes(None, "view"));
+/// ```
+pub fn demotes(held: Option<&str>, wanted: &str) -> bool {
     held.is_some_and(|held| rank(wanted) < rank(held))
 }
 
@@ -363,10 +405,13 @@ fn member_step(
         subject: subject.clone(),
         action: Action::SetRole {
             user_id,
-            patch: types::OrgMemberPatch {
-                role: Some(entry.invite.role),
-                application_roles: entry.invite.application_roles.clone(),
-                dashboard_roles: entry.invite.dashboard_roles.clone(),
+            patch: {
+                let exact = exact_info_of_post(&entry.invite);
+                types::OrgMemberPatch {
+                    role: exact.role,
+                    application_roles: exact.application_roles,
+                    dashboard_roles: exact.dashboard_roles,
+                }
             },
             before: Some(Box::new(member.clone())),
         },
@@ -416,7 +461,7 @@ fn invite_step(
                 subject: subject(Some(invite)),
                 action: Action::Resend {
                     invite_id: invite_id.clone(),
-                    info: info_of_post(&entry.invite),
+                    info: exact_info_of_post(&entry.invite),
                     before: Some(Box::new(invite.clone())),
                 },
                 reason,
@@ -434,6 +479,12 @@ fn invite_step(
             None,
         ),
     }
+}
+
+/// How much access `snapshot` holds, as a share of which a [`RemovalCap::Percent`] counts:
+/// its members and its invites, pending or expired.
+pub fn access(snapshot: &Snapshot) -> usize {
+    snapshot.members.len() + snapshot.invites.len()
 }
 
 /// How many steps of `plan` take access away: member removals, invite revocations and role
@@ -484,15 +535,15 @@ pub fn admins_left(snapshot: &Snapshot, plan: &Plan) -> usize {
         .count()
 }
 
-/// Refuses `plan` when it breaks a rule of `options` against `snapshot`.
-fn check(snapshot: &Snapshot, plan: &Plan, options: &SyncOptions) -> Result<(), SyncRefusal> {
-    let access = snapshot.members.len()
-        + snapshot
-            .invites
-            .iter()
-            .filter(|invite| snapshot.is_pending(invite))
-            .count();
-    let allowed = options.max_removals.limit(access);
+/// Refuses `plan` when it breaks a rule of `options` against `snapshot`: more removals than
+/// the cap allows, or fewer administrators left than the minimum (unless it takes none away).
+/// [`plan`] checks each plan it makes; a plan saved and applied later is checked again, with
+/// [`stale::check`](crate::stale::check) first.
+///
+/// # Errors
+/// The [`SyncRefusal`] of the first rule broken.
+pub fn check(snapshot: &Snapshot, plan: &Plan, options: &SyncOptions) -> Result<(), SyncRefusal> {
+    let allowed = options.max_removals.limit(access(snapshot));
     let planned = removals(plan);
     if planned > allowed {
         return Err(SyncRefusal::TooManyRemovals {

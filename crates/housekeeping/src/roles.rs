@@ -129,6 +129,19 @@ pub(crate) fn info_of_post(body: &types::OrgInvitePost) -> types::OrgRoleInfo {
     }
 }
 
+/// The roles of an invite's body as a resend's role info that leaves nothing to what Losant
+/// keeps: a list the body leaves out is sent empty. Losant does not document whether a resend
+/// keeps the grants it is not sent, so a sync, which wants exactly the roster's roles, says
+/// them all.
+pub(crate) fn exact_info_of_post(body: &types::OrgInvitePost) -> types::OrgRoleInfo {
+    let info = info_of_post(body);
+    types::OrgRoleInfo {
+        application_roles: Some(info.application_roles.unwrap_or_else(|| Vec::new().into())),
+        dashboard_roles: Some(info.dashboard_roles.unwrap_or_else(|| Vec::new().into())),
+        ..info
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,12 @@
 //! Whether a plan saved earlier still fits the organization: everything it touches (each
 //! member it changes or removes, each invite it resends or revokes, each email it invites) is
-//! as it was when the plan was made, and it still leaves the administrators it must. A stale
-//! plan is refused, never applied in part.
+//! as it was when the plan was made. A stale plan is refused, never applied in part; a fresh
+//! one is then held to the sync's rules again (`plan_sync::check`).
 
 use std::fmt;
 
 use crate::identity::email_key;
 use crate::plan::{Action, Plan};
-use crate::plan_sync::admins_left;
 use crate::roles::Roles;
 use crate::snapshot::Snapshot;
 
@@ -20,7 +19,22 @@ pub struct Stale {
 
 impl fmt::Display for Stale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the plan is stale: {}", self.changes.join("; "))
+        // A screenful at most: a plan carried out already changed everything it touches.
+        const SHOWN: usize = 5;
+        write!(
+            f,
+            "the plan is stale: {}",
+            self.changes
+                .iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        )?;
+        if self.changes.len() > SHOWN {
+            write!(f, "; and {} more", self.changes.len() - SHOWN)?;
+        }
+        Ok(())
     }
 }
 
@@ -29,10 +43,8 @@ impl std::error::Error for Stale {}
 /// Checks `plan` against `now`, a fresh snapshot of its organization (members and invites).
 ///
 /// # Errors
-/// [`Stale`], naming what changed, when anything the plan touches is not as it was, or
-/// when carried out it would leave fewer than `min_admins` administrators where there are
-/// more now.
-pub fn check(plan: &Plan, now: &Snapshot, min_admins: usize) -> Result<(), Stale> {
+/// [`Stale`], naming what changed, when anything the plan touches is not as it was.
+pub fn check(plan: &Plan, now: &Snapshot) -> Result<(), Stale> {
     let mut changes = Vec::new();
     let member = |user: &losant_invites_client::LosantId| {
         now.members
@@ -100,12 +112,6 @@ pub fn check(plan: &Plan, now: &Snapshot, min_admins: usize) -> Result<(), Stale
             },
             Action::Get { .. } | Action::Skip => {}
         }
-    }
-    let (have, left) = (now.admins(), admins_left(now, plan));
-    if left < min_admins && left < have {
-        changes.push(format!(
-            "it would now leave {left} administrators, fewer than {min_admins}"
-        ));
     }
     if changes.is_empty() {
         Ok(())

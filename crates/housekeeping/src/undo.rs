@@ -5,14 +5,15 @@
 use std::collections::BTreeMap;
 
 use crate::identity::email_key;
-use crate::plan::{Action, Plan};
+use crate::plan::{Action, Plan, Reason};
 use crate::report::{Outcome, Report};
 use crate::roles::Roles;
 
 /// The people `report`'s run of `plan` removed or whose invites it revoked, as a CSV roster
 /// (`email,role,applicationRoles,dashboardRoles`), one row a person: a member's organization
 /// role (Losant does not show a member's grants), else the newest revoked invite's roles.
-/// Only steps done (or found already gone) are written.
+/// Only steps done (or found already gone) are written, and no invite revoked as redundant or
+/// duplicate: its person kept their access.
 pub fn removed_roster(plan: &Plan, report: &Report) -> String {
     // By email key: (is a member, date, the row).
     let mut rows: BTreeMap<String, (bool, Option<String>, String)> = BTreeMap::new();
@@ -33,6 +34,15 @@ pub fn removed_roster(plan: &Plan, report: &Report) -> String {
                 true,
                 None,
             ),
+            // An invite revoked beside a membership or another invite took nobody's access.
+            Action::Revoke { .. }
+                if matches!(
+                    step.reason,
+                    Reason::RedundantInvite { .. } | Reason::DuplicateInvite { .. }
+                ) =>
+            {
+                continue;
+            }
             Action::Revoke {
                 before: Some(invite),
                 ..

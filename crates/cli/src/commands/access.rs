@@ -13,7 +13,7 @@ use crate::exit::{Failure, Outcome};
 use crate::output::{date, id_text, print_bytes, print_line, table, to_json, to_json_line};
 
 pub async fn run(ctx: &Context, access: args::Access) -> Result<Outcome, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.reading_client()?;
     let snapshot = Snapshot::read(&client, &Context::org(&access.org))
         .await
         .map_err(|e| ctx.list_failure(e))?;

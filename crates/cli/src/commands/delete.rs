@@ -12,7 +12,7 @@ use crate::job::{self, Job};
 use crate::output::counted;
 
 pub async fn run(ctx: &Context, delete: Delete) -> Result<Exit, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.client(delete.invites.dry_run)?;
     let selection = choose::selection(&delete.invites.select, delete.by_role.role);
     let chosen = choose::chosen(
         ctx,

@@ -11,7 +11,7 @@ use crate::job::{self, Job};
 use crate::output::{invite_text, to_value};
 
 pub async fn run(ctx: &Context, get: Get) -> Result<Exit, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.reading_client()?;
     let selection = choose::selection(&get.invites.select, get.by_role.role);
     let chosen = choose::chosen(
         ctx,

@@ -8,17 +8,16 @@ use std::path::Path;
 use chrono::Utc;
 use losant_invites_client::types;
 use losant_invites_housekeeping::{
-    Action, Answer, InviteFilter, InviteQuery, MemberQuery, Outcome, Reason, Roster, Snapshot,
-    plan_roster,
+    Action, Answer, InviteFilter, InviteQuery, MemberQuery, Outcome, Reason, Snapshot, plan_roster,
 };
 use serde_json::json;
 
 use crate::args::{Invite, Output};
 use crate::context::Context;
 use crate::exit::{Failure, Outcome as Exit};
-use crate::files::read_input;
+use crate::files::read_roster;
 use crate::job::{self, Job};
-use crate::output::{counted, invite_text, print_line, say, to_json, to_value};
+use crate::output::{counted, invite_text, people, print_line, say, to_json, to_value};
 use crate::plan_view;
 use crate::run_view::{renewed, skip_text};
 
@@ -52,7 +51,7 @@ pub async fn run(ctx: &Context, invite: Invite) -> Result<Exit, Failure> {
     body.check_limits().map_err(|problem| {
         Failure::usage(format!("invalid invite, nothing was sent: {problem}"))
     })?;
-    let client = ctx.client()?;
+    let client = ctx.client(invite.dry_run)?;
     let org = Context::org(&invite.org);
     // Losant's email filter finds the invites and the membership of that email (a glob; the
     // plan compares the emails exactly, without regard to case).
@@ -159,18 +158,8 @@ pub async fn run(ctx: &Context, invite: Invite) -> Result<Exit, Failure> {
 /// Everyone on the roster who has no pending invite yet, invited (or renewed, where all they
 /// have has expired), with bounded concurrency; an answer lost is settled by listing again.
 async fn roster(ctx: &Context, invite: &Invite, path: &Path) -> Result<Exit, Failure> {
-    let source = path.display().to_string();
-    let bytes = read_input(path, "the roster")?;
-    let roster = Roster::parse(&bytes).map_err(|e| {
-        Failure::usage(format!(
-            "invalid roster {source}, nothing was sent:\n  {}",
-            e.to_string().replace('\n', "\n  ")
-        ))
-    })?;
-    for note in &roster.notes {
-        say(format!("losant-invites: {source}: {note}"));
-    }
-    let client = ctx.client()?;
+    let roster = read_roster(path)?;
+    let client = ctx.client(invite.dry_run)?;
     let org = Context::org(&invite.org);
     let snapshot = Snapshot::read(&client, &org)
         .await
@@ -209,12 +198,4 @@ async fn roster(ctx: &Context, invite: &Invite, path: &Path) -> Result<Exit, Fai
     }
     .run()
     .await
-}
-
-/// `1 person`, `6 people`.
-fn people(count: usize) -> String {
-    match count {
-        1 => "1 person".to_owned(),
-        n => format!("{n} people"),
-    }
 }

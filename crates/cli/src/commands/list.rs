@@ -11,7 +11,7 @@ use crate::exit::{Failure, Outcome};
 use crate::output::{Rows, invite_table, print_bytes, print_line, to_json, to_json_line};
 
 pub async fn run(ctx: &Context, list: List) -> Result<Outcome, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.reading_client()?;
     let selection = choose::selection(&list.select, list.role);
     let query = InviteQuery {
         sort: list.sort.as_ref().map(|sort| (sort.field, sort.direction)),

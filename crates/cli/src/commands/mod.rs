@@ -10,6 +10,7 @@ mod members;
 mod mock;
 mod renew;
 mod resend;
+mod sync;
 
 use std::mem::take;
 
@@ -48,6 +49,10 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
             access::run(&ctx, access).await
         }
         Command::Members(members) => members::run(global, members.command).await,
+        Command::Sync(mut sync) => {
+            let ctx = Context::new(global.merged(take(&mut sync.global)))?;
+            sync::run(&ctx, sync).await
+        }
         Command::Invite(mut invite) => {
             let ctx = Context::new(global.merged(take(&mut invite.global)))?;
             invite::run(&ctx, invite).await

@@ -14,7 +14,7 @@ use crate::output::{counted, invite_text, to_value};
 use crate::run_view::renewed;
 
 pub async fn run(ctx: &Context, renew: Renew) -> Result<Exit, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.client(renew.invites.dry_run)?;
     let selection = choose::selection(&renew.invites.select, renew.by_role.role);
     let chosen = choose::chosen(
         ctx,

@@ -29,7 +29,7 @@ pub async fn run(ctx: &Context, resend: Resend) -> Result<Exit, Failure> {
                 .map(Into::into),
         },
     };
-    let client = ctx.client()?;
+    let client = ctx.client(resend.invites.dry_run)?;
     let intent = Intent::Resend(info);
     let selection = choose::selection(&resend.invites.select, resend.current_role);
     let chosen = choose::chosen(

@@ -45,7 +45,7 @@ pub async fn run(ctx: &Context, add: MemberAdd) -> Result<Outcome, Failure> {
     body.check_limits().map_err(|problem| {
         Failure::usage(format!("invalid member, nothing was sent: {problem}"))
     })?;
-    let client = ctx.client()?;
+    let client = ctx.client(add.dry_run)?;
     let request = client
         .instance_org_members_post()
         .instance_id(&add.org.instance_id)

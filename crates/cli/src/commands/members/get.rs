@@ -7,7 +7,7 @@ use crate::job::print_one;
 use crate::output::{member_text, to_value};
 
 pub async fn run(ctx: &Context, get: MemberGet) -> Result<Outcome, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.reading_client()?;
     let member = client
         .instance_org_member_get()
         .instance_id(&get.org.instance_id)

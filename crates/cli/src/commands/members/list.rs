@@ -9,7 +9,7 @@ use crate::exit::{Failure, Outcome};
 use crate::output::{Rows, member_table, print_bytes, print_line, to_json, to_json_line};
 
 pub async fn run(ctx: &Context, list: MembersList) -> Result<Outcome, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.reading_client()?;
     // Losant filters on one field: the email when given, else the role; the role is then
     // judged on its answer.
     let query = MemberQuery {

@@ -13,7 +13,7 @@ use crate::job::{self, Job};
 use crate::output::counted;
 
 pub async fn run(ctx: &Context, remove: MemberRemove) -> Result<Exit, Failure> {
-    let client = ctx.client()?;
+    let client = ctx.client(remove.members.dry_run)?;
     let intent = MemberIntent::Remove;
     let selection = MemberSelection {
         email: None,

@@ -23,7 +23,7 @@ pub async fn run(ctx: &Context, set: MemberSetRole) -> Result<Exit, Failure> {
         application_roles: grants(&set.application_roles),
         dashboard_roles: grants(&set.dashboard_roles),
     });
-    let client = ctx.client()?;
+    let client = ctx.client(set.members.dry_run)?;
     let selection = MemberSelection {
         email: None,
         role: set.current_role,
