@@ -234,7 +234,7 @@ fn plans(root: &Path) -> Result<(), String> {
 }
 
 /// The criterion benchmarks of the `plan` group.
-const PLANS: [&str; 1] = ["roster_10000_vs_10000"];
+const PLANS: [&str; 2] = ["roster_10000_vs_10000", "sync_20000_vs_20000"];
 
 /// How many rows the roster of the memory measurement has.
 const ROSTER_ROWS: usize = 100_000;

@@ -329,6 +329,57 @@ fn the_readme_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
 }
 
 #[test]
+fn the_readme_sync_walkthrough_runs_as_it_stands_in_bash_and_zsh() {
+    let walkthrough = readme_block("<!-- sync walkthrough:");
+    for shell in ["bash", "zsh"].into_iter().filter(|shell| have(shell)) {
+        let dir = scratch(&format!("sync-walkthrough-{shell}"));
+        let output = run_in(shell, &walkthrough, &dir);
+        let plan = std::fs::read_to_string(dir.join("plan.json")).unwrap_or_default();
+        let _ = std::fs::remove_dir_all(&dir);
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert!(output.status.success(), "{shell}: {stdout}\n{stderr}");
+        // Refused first, with nothing changed; then the saved plan applied; then nothing to do.
+        let refused = stdout.find("exit code 2");
+        let converged = stdout.find("exit code 0");
+        assert!(
+            refused.is_some() && converged > refused,
+            "{shell}: {stdout}\n{stderr}"
+        );
+        assert!(
+            stderr.contains("more than the 5 --max-removals 5 allows"),
+            "{shell}: {stderr}"
+        );
+        let saved: serde_json::Value =
+            serde_json::from_str(&plan).unwrap_or_else(|e| panic!("{shell}: plan.json: {e}"));
+        assert!(saved["fingerprint"].is_string(), "{shell}: {plan}");
+        let documents = json_documents(&stdout);
+        let summaries: Vec<&serde_json::Value> = documents
+            .iter()
+            .filter_map(|document| document.get("summary"))
+            .collect();
+        assert_eq!(summaries.len(), 2, "{shell}: two runs: {stdout}");
+        assert_eq!(summaries[0]["failed"], 0, "{shell}: {stdout}");
+        assert_eq!(
+            summaries[0]["done"],
+            serde_json::json!({"invite": 1, "setRole": 1, "remove": 1, "revoke": 14}),
+            "{shell}: {stdout}"
+        );
+        assert!(
+            summaries[1].get("done").is_none() && summaries[1]["skipped"] == summaries[1]["total"],
+            "{shell}: the second run had nothing to do: {stdout}"
+        );
+        assert!(
+            stdout.contains("email,role,applicationRoles,dashboardRoles\n"),
+            "{shell}: the undo record: {stdout}"
+        );
+        assert!(
+            stdout.contains("john@example.net,view,,"),
+            "{shell}: {stdout}"
+        );
+    }
+}
+
+#[test]
 fn the_readme_completion_install_line_works_on_a_fresh_home() {
     if !have("bash") {
         return;

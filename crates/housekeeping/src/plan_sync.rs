@@ -243,24 +243,25 @@ pub fn plan(
     };
     let members = snapshot.members_by_email();
     let invites = snapshot.invites_by_email();
-    let wanted: HashSet<String> = roster
+    // Each roster email's key, worked out once.
+    let keys: Vec<String> = roster
         .entries
         .iter()
         .map(|e| email_key(e.email()))
         .collect();
-    let mut steps = Vec::new();
+    let wanted: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let mut steps = Vec::with_capacity(roster.entries.len());
     // The invite each roster email keeps or renews.
-    let mut taken: HashMap<String, LosantId> = HashMap::new();
+    let mut taken: HashMap<&str, LosantId> = HashMap::new();
 
-    for entry in &roster.entries {
-        let key = email_key(entry.email());
-        let held = invites.get(&key).map_or(&[][..], Vec::as_slice);
-        let step = match members.get(&key) {
+    for (entry, key) in roster.entries.iter().zip(&keys) {
+        let held = invites.get(key).map_or(&[][..], Vec::as_slice);
+        let step = match members.get(key) {
             Some(member) => member_step(entry, member, &kept_by),
             None => {
                 let (step, kept) = invite_step(snapshot, entry, held);
                 if let Some(kept) = kept {
-                    taken.insert(key, kept);
+                    taken.insert(key.as_str(), kept);
                 }
                 step
             }
@@ -278,10 +279,10 @@ pub fn plan(
                 member
                     .email
                     .as_deref()
-                    .is_some_and(|email| !wanted.contains(&email_key(email)))
+                    .is_some_and(|email| !wanted.contains(email_key(email).as_str()))
             })
             .collect();
-        gone.sort_by_key(|member| member.email.as_deref().map(|e| email_key(e)));
+        gone.sort_by_cached_key(|member| member.email.as_deref().map(|e| email_key(e)));
         for member in gone {
             let Some(user_id) = member.user_id.clone() else {
                 continue;
@@ -310,7 +311,7 @@ pub fn plan(
             });
         }
         let mut revoked: Vec<&types::OrgInvite> = snapshot.invites.iter().collect();
-        revoked.sort_by_key(|invite| {
+        revoked.sort_by_cached_key(|invite| {
             (
                 invite.email.as_deref().map(|e| email_key(e)),
                 invite
@@ -329,8 +330,8 @@ pub fn plan(
                 Reason::RedundantInvite {
                     user_id: member.user_id.clone(),
                 }
-            } else if wanted.contains(&key) {
-                match taken.get(&key) {
+            } else if wanted.contains(key.as_str()) {
+                match taken.get(key.as_str()) {
                     Some(kept) if *kept == invite_id => continue,
                     kept => Reason::DuplicateInvite {
                         kept: kept.cloned(),

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use losant_invites_client::{Client, Error, types};
+use losant_invites_client::{Client, Error, LosantId, types};
 
 use crate::identity::email_key;
 use crate::org::Org;
@@ -224,61 +224,46 @@ impl Snapshot {
     /// A fingerprint of the access the snapshot holds: every member (user, email, role) and
     /// every invite (ID, email, roles, date), in an order that does not depend on Losant's
     /// nor on the time it is read. Two snapshots of the same access have the same fingerprint;
-    /// any change to a member or an invite changes it. (FNV-1a, 64 bits: a check against
-    /// change, not against forgery.)
+    /// any change to a member or an invite changes it. (FNV-1a, 64 bits, of each item, then of
+    /// the items' sorted: a check against change, not against forgery.)
     pub fn fingerprint(&self) -> String {
-        let mut lines: Vec<String> = self
-            .members
-            .iter()
-            .map(|member| {
-                format!(
-                    "member {} {} {}",
-                    member
-                        .user_id
-                        .as_ref()
-                        .map_or("", |id| id.as_str())
-                        .to_ascii_lowercase(),
-                    member
-                        .email
-                        .as_deref()
-                        .map(|e| email_key(e))
-                        .unwrap_or_default(),
-                    member
-                        .role
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                )
-            })
-            .chain(self.invites.iter().map(|invite| {
-                format!(
-                    "invite {} {} {} {}",
-                    invite
-                        .id
-                        .as_ref()
-                        .map_or("", |id| id.as_str())
-                        .to_ascii_lowercase(),
-                    invite
-                        .email
-                        .as_deref()
-                        .map(|e| email_key(e))
-                        .unwrap_or_default(),
-                    crate::roles::Roles::of_invite(invite),
-                    invite
-                        .invite_date
-                        .as_ref()
-                        .map(|d| d.to_utc().to_rfc3339())
-                        .unwrap_or_default(),
-                )
-            }))
-            .collect();
-        lines.sort();
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in lines.join("\n").bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        use std::fmt::Write;
+        let id =
+            |id: Option<&LosantId>| id.map_or(String::new(), |id| id.as_str().to_ascii_lowercase());
+        let email = |email: Option<&String>| email.map(|e| email_key(e)).unwrap_or_default();
+        // Each item written straight into its hash: no text is built for it.
+        let mut items: Vec<u64> = Vec::with_capacity(self.members.len() + self.invites.len());
+        for member in &self.members {
+            let mut hash = Fnv::new();
+            let role = member.role.as_ref().map(ToString::to_string);
+            let _ = write!(
+                hash,
+                "member {} {} {}",
+                id(member.user_id.as_ref()),
+                email(member.email.as_deref()),
+                role.as_deref().unwrap_or_default()
+            );
+            items.push(hash.0);
         }
-        format!("fnv1a64:{hash:016x}")
+        for invite in &self.invites {
+            let mut hash = Fnv::new();
+            let date = invite.invite_date.as_ref().map(|d| d.to_utc());
+            let _ = write!(
+                hash,
+                "invite {} {} {} {:?}",
+                id(invite.id.as_ref()),
+                email(invite.email.as_deref()),
+                crate::roles::Roles::of_invite(invite),
+                date
+            );
+            items.push(hash.0);
+        }
+        items.sort_unstable();
+        let mut all = Fnv::new();
+        for item in items {
+            all.bytes(&item.to_le_bytes());
+        }
+        format!("fnv1a64:{:016x}", all.0)
     }
 
     /// How many members are administrators.
@@ -323,4 +308,27 @@ pub fn is_admin(member: &types::OrgMember) -> bool {
         .role
         .as_ref()
         .is_some_and(|role| role.to_string() == "admin")
+}
+
+/// FNV-1a, 64 bits, fed as text is written into it.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.bytes(text.as_bytes());
+        Ok(())
+    }
 }
