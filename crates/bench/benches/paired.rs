@@ -45,6 +45,9 @@ fn paired_among(
     rounds: usize,
     mut batch: impl FnMut(usize),
 ) {
+    if !chosen(group) {
+        return;
+    }
     let warm_up = rounds.min(WARM_UP * rounds / ROUNDS + 1);
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); contenders.len()];
     for round in 0..warm_up + rounds {
@@ -76,6 +79,16 @@ fn paired_among(
             samples[samples.len() / 2].as_secs_f64() * 1e6
         );
     }
+}
+
+/// Whether `group` is to be run: all of them, or those whose name holds the first argument
+/// that is not an option (`cargo bench --bench paired -- apply`).
+fn chosen(group: &str) -> bool {
+    static FILTER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    FILTER
+        .get_or_init(|| std::env::args().skip(1).find(|arg| !arg.starts_with('-')))
+        .as_deref()
+        .is_none_or(|filter| group.contains(filter))
 }
 
 fn main() {

@@ -581,7 +581,8 @@ pub struct SyncAccess {
     pub from: Option<PathBuf>,
 
     /// Apply the plan saved in FILE by --plan-out, exactly: the organization is read again,
-    /// and a plan anything of which has changed since is refused.
+    /// a plan anything of which has changed since is refused, and the plan is held to
+    /// --max-removals and --min-admins as given now.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
           conflicts_with_all = ["from", "prune", "keep", "plan_out"])]
     pub plan: Option<PathBuf>,

@@ -14,20 +14,51 @@ use crate::args::{Invites, Select, WhichMembers};
 use crate::context::Context;
 use crate::exit::Failure;
 use crate::files::read_input;
+use crate::job::Job;
 use crate::plan_view;
 
-/// The invites a command acts on.
+/// The invites (or members) a command acts on.
 pub enum Chosen {
-    /// One invite, by ID.
+    /// One, by ID.
     One(LosantId),
-    /// Several: the plan, its text for people, whether a person may be asked (not when the
-    /// list came on stdin), and what nothing to do means.
-    Several {
-        plan: Plan,
-        plan_text: String,
-        may_ask: bool,
-        nothing: String,
-    },
+    /// Several, planned.
+    Several(Several),
+}
+
+/// Several chosen: the plan, its text for people, whether a person may be asked (not when the
+/// list came on stdin), and what nothing to do means.
+pub struct Several {
+    pub plan: Plan,
+    pub plan_text: String,
+    pub may_ask: bool,
+    pub nothing: String,
+}
+
+impl Several {
+    /// The job of acting on them: where a person may be asked, `asking` gives the question
+    /// (from how many steps act and the organization) and what is said when they decline.
+    pub fn job<'a>(
+        self,
+        ctx: &'a Context,
+        client: &'a Client,
+        asking: impl FnOnce(usize, &LosantId) -> (String, String),
+        dry_run: bool,
+        concurrency: u16,
+        ignore_missing: bool,
+    ) -> Job<'a> {
+        let acting = self.plan.acting().count();
+        Job {
+            ctx,
+            client,
+            question: self.may_ask.then(|| asking(acting, &self.plan.org.org_id)),
+            plan: self.plan,
+            plan_text: self.plan_text,
+            nothing: self.nothing,
+            dry_run,
+            concurrency: concurrency.into(),
+            ignore_missing,
+        }
+    }
 }
 
 /// The selection the selectors describe, the role coming from the command's own flag.
@@ -66,12 +97,12 @@ pub async fn chosen(
                 e.to_string().replace('\n', "\n  ")
             ))
         })?;
-        return Ok(Chosen::Several {
+        return Ok(Chosen::Several(Several {
             plan: plan_invites::for_ids(&org, &list, intent),
             plan_text: String::new(),
             may_ask: path != Path::new("-"),
             nothing: "the list holds no invite IDs".to_owned(),
-        });
+        }));
     }
     if !selection.is_given() {
         return Err(Failure::usage(
@@ -91,12 +122,12 @@ pub async fn chosen(
     let plan = plan_invites::for_selection(&snapshot, &selection, intent);
     let criteria = plan_view::criteria(&selection);
     let chosen = selection.choose(&snapshot);
-    Ok(Chosen::Several {
+    Ok(Chosen::Several(Several {
         plan_text: plan_view::selected(&plan, &chosen, &criteria, snapshot.taken_at),
         plan,
         may_ask: true,
         nothing: format!("no invites match ({criteria})"),
-    })
+    }))
 }
 
 /// The members `which` names, planned for `intent`: one by user ID, or those `selection`
@@ -144,10 +175,10 @@ pub async fn chosen_members(
     let plan = plan_members::for_selection(&snapshot, &selection, intent, admins);
     let criteria = plan_view::member_criteria(&selection);
     let chosen = selection.choose(&snapshot);
-    Ok(Chosen::Several {
+    Ok(Chosen::Several(Several {
         plan_text: plan_view::members_selected(&plan, &chosen, &criteria),
         plan,
         may_ask: true,
         nothing: format!("no members match ({criteria})"),
-    })
+    }))
 }

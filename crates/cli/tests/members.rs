@@ -230,22 +230,7 @@ fn an_invite_accepted_makes_a_member_whom_a_roster_run_then_leaves_alone() {
         .unwrap()
         .to_owned();
     // The mail the invite sent, and the invitee's answer, as Losant's acceptance action.
-    let mail = fake
-        .server
-        .outbox()
-        .into_iter()
-        .find(|mail| mail.invite_id == invite_id)
-        .expect("the invite's mail");
-    let accepted = fake.runtime.block_on(async {
-        support::http()
-            .post(format!("{}/invites", fake.server.url()))
-            .json(&json!({ "email": mail.email, "token": mail.token, "accept": true }))
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
-    assert_eq!(accepted, 200);
+    assert_eq!(support::accept(&fake, &invite_id), 200);
 
     let access = stdout_json(&fake.run(&args("access", &["--output", "json"])));
     let joiner: Vec<&Value> = access["items"]

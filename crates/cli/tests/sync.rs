@@ -247,22 +247,7 @@ fn an_invite_accepted_between_two_runs_is_a_member_the_next_run_never_invites() 
         .unwrap()
         .to_owned();
     // The invitee accepts through Losant's acceptance action, with the mail's token.
-    let mail = fake
-        .server
-        .outbox()
-        .into_iter()
-        .find(|mail| mail.invite_id == invite_id)
-        .expect("the invite's mail");
-    let accepted = fake.runtime.block_on(async {
-        support::http()
-            .post(format!("{}/invites", fake.server.url()))
-            .json(&json!({ "email": mail.email, "token": mail.token, "accept": true }))
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
-    assert_eq!(accepted, 200);
+    assert_eq!(support::accept(&fake, &invite_id), 200);
 
     // The roster now wants joiner as an editor: a member, so their role is set.
     let roster = "email,role\nowner@example.com,admin\njoiner@example.com,edit\n";

@@ -8,7 +8,7 @@ use crate::args::Delete;
 use crate::choose::{self, Chosen};
 use crate::context::Context;
 use crate::exit::{Failure, Outcome as Exit};
-use crate::job::{self, Job};
+use crate::job;
 use crate::output::counted;
 
 pub async fn run(ctx: &Context, delete: Delete) -> Result<Exit, Failure> {
@@ -43,35 +43,23 @@ pub async fn run(ctx: &Context, delete: Delete) -> Result<Exit, Failure> {
             }
             Ok(Exit::SUCCESS)
         }
-        Chosen::Several {
-            plan,
-            plan_text,
-            may_ask,
-            nothing,
-        } => {
-            let count = plan.acting().count();
-            Job {
-                ctx,
-                client: &client,
-                question: may_ask.then(|| {
-                    (
-                        format!(
-                            "delete {} of organization {}?",
-                            counted(count, "invite"),
-                            plan.org.org_id
-                        ),
-                        "cancelled: nothing was deleted".to_owned(),
-                    )
-                }),
-                plan,
-                plan_text,
-                nothing,
-                dry_run: delete.invites.dry_run,
-                concurrency: delete.invites.concurrency.into(),
-                ignore_missing: delete.ignore_missing,
-            }
-            .run()
-            .await
+        Chosen::Several(several) => {
+            several
+                .job(
+                    ctx,
+                    &client,
+                    |count, org| {
+                        (
+                            format!("delete {} of organization {org}?", counted(count, "invite")),
+                            "cancelled: nothing was deleted".to_owned(),
+                        )
+                    },
+                    delete.invites.dry_run,
+                    delete.invites.concurrency,
+                    delete.ignore_missing,
+                )
+                .run()
+                .await
         }
     }
 }

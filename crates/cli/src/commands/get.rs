@@ -4,10 +4,10 @@
 use losant_invites_housekeeping::{Answer, Intent, Outcome, plan_invites};
 
 use crate::args::Get;
-use crate::choose::{self, Chosen};
+use crate::choose::{self, Chosen, Several};
 use crate::context::Context;
 use crate::exit::{Failure, Outcome as Exit};
-use crate::job::{self, Job};
+use crate::job;
 use crate::output::{invite_text, to_value};
 
 pub async fn run(ctx: &Context, get: Get) -> Result<Exit, Failure> {
@@ -35,25 +35,23 @@ pub async fn run(ctx: &Context, get: Get) -> Result<Exit, Failure> {
             }
             Ok(Exit::SUCCESS)
         }
-        Chosen::Several {
-            plan,
-            plan_text,
-            nothing,
-            ..
-        } => {
-            Job {
-                ctx,
-                client: &client,
-                plan,
-                plan_text,
-                question: None,
-                nothing,
-                dry_run: get.invites.dry_run,
-                concurrency: get.invites.concurrency.into(),
-                ignore_missing: false,
-            }
-            .run()
-            .await
+        // Reads only: nobody is asked.
+        Chosen::Several(several) => {
+            let several = Several {
+                may_ask: false,
+                ..several
+            };
+            several
+                .job(
+                    ctx,
+                    &client,
+                    |_, _| (String::new(), String::new()),
+                    get.invites.dry_run,
+                    get.invites.concurrency,
+                    false,
+                )
+                .run()
+                .await
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::args::Renew;
 use crate::choose::{self, Chosen};
 use crate::context::Context;
 use crate::exit::{Failure, Outcome as Exit};
-use crate::job::{self, Job};
+use crate::job;
 use crate::output::{counted, invite_text, to_value};
 use crate::run_view::renewed;
 
@@ -43,35 +43,23 @@ pub async fn run(ctx: &Context, renew: Renew) -> Result<Exit, Failure> {
             }
             Ok(Exit::SUCCESS)
         }
-        Chosen::Several {
-            plan,
-            plan_text,
-            may_ask,
-            nothing,
-        } => {
-            let count = plan.acting().count();
-            Job {
-                ctx,
-                client: &client,
-                question: may_ask.then(|| {
-                    (
-                        format!(
-                            "renew {} of organization {}?",
-                            counted(count, "invite"),
-                            plan.org.org_id
-                        ),
-                        "cancelled: nothing was renewed".to_owned(),
-                    )
-                }),
-                plan,
-                plan_text,
-                nothing,
-                dry_run: renew.invites.dry_run,
-                concurrency: renew.invites.concurrency.into(),
-                ignore_missing: false,
-            }
-            .run()
-            .await
+        Chosen::Several(several) => {
+            several
+                .job(
+                    ctx,
+                    &client,
+                    |count, org| {
+                        (
+                            format!("renew {} of organization {org}?", counted(count, "invite")),
+                            "cancelled: nothing was renewed".to_owned(),
+                        )
+                    },
+                    renew.invites.dry_run,
+                    renew.invites.concurrency,
+                    false,
+                )
+                .run()
+                .await
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::choose::{self, Chosen};
 use crate::context::Context;
 use crate::exit::{Failure, Outcome as Exit};
 use crate::files::read_input;
-use crate::job::{self, Job};
+use crate::job;
 use crate::output::{counted, id_text, invite_text, to_value};
 
 pub async fn run(ctx: &Context, resend: Resend) -> Result<Exit, Failure> {
@@ -64,35 +64,23 @@ pub async fn run(ctx: &Context, resend: Resend) -> Result<Exit, Failure> {
             }
             Ok(Exit::SUCCESS)
         }
-        Chosen::Several {
-            plan,
-            plan_text,
-            may_ask,
-            nothing,
-        } => {
-            let count = plan.acting().count();
-            Job {
-                ctx,
-                client: &client,
-                question: may_ask.then(|| {
-                    (
-                        format!(
-                            "resend {} of organization {}?",
-                            counted(count, "invite"),
-                            plan.org.org_id
-                        ),
-                        "cancelled: nothing was resent".to_owned(),
-                    )
-                }),
-                plan,
-                plan_text,
-                nothing,
-                dry_run: resend.invites.dry_run,
-                concurrency: resend.invites.concurrency.into(),
-                ignore_missing: false,
-            }
-            .run()
-            .await
+        Chosen::Several(several) => {
+            several
+                .job(
+                    ctx,
+                    &client,
+                    |count, org| {
+                        (
+                            format!("resend {} of organization {org}?", counted(count, "invite")),
+                            "cancelled: nothing was resent".to_owned(),
+                        )
+                    },
+                    resend.invites.dry_run,
+                    resend.invites.concurrency,
+                    false,
+                )
+                .run()
+                .await
         }
     }
 }

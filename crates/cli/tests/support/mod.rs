@@ -204,3 +204,23 @@ pub fn http() -> reqwest::Client {
         .build()
         .expect("a reqwest client")
 }
+
+/// The invitee of `invite_id` accepts it, as Losant's acceptance action: the token of the
+/// mail the fake sent, posted to `/invites`. The answer's status.
+pub fn accept(fake: &Fake, invite_id: &str) -> reqwest::StatusCode {
+    let mail = fake
+        .server
+        .outbox()
+        .into_iter()
+        .find(|mail| mail.invite_id == invite_id)
+        .expect("the invite's mail");
+    fake.runtime.block_on(async {
+        http()
+            .post(format!("{}/invites", fake.server.url()))
+            .json(&json!({ "email": mail.email, "token": mail.token, "accept": true }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    })
+}

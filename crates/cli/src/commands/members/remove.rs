@@ -9,7 +9,7 @@ use crate::args::MemberRemove;
 use crate::choose::{self, Chosen};
 use crate::context::Context;
 use crate::exit::{Failure, Outcome as Exit};
-use crate::job::{self, Job};
+use crate::job;
 use crate::output::counted;
 
 pub async fn run(ctx: &Context, remove: MemberRemove) -> Result<Exit, Failure> {
@@ -48,35 +48,26 @@ pub async fn run(ctx: &Context, remove: MemberRemove) -> Result<Exit, Failure> {
             }
             Ok(Exit::SUCCESS)
         }
-        Chosen::Several {
-            plan,
-            plan_text,
-            may_ask,
-            nothing,
-        } => {
-            let count = plan.acting().count();
-            Job {
-                ctx,
-                client: &client,
-                question: may_ask.then(|| {
-                    (
-                        format!(
-                            "remove {} from organization {}?",
-                            counted(count, "member"),
-                            plan.org.org_id
-                        ),
-                        "cancelled: nobody was removed".to_owned(),
-                    )
-                }),
-                plan,
-                plan_text,
-                nothing,
-                dry_run: remove.members.dry_run,
-                concurrency: remove.members.concurrency.into(),
-                ignore_missing: remove.ignore_missing,
-            }
-            .run()
-            .await
+        Chosen::Several(several) => {
+            several
+                .job(
+                    ctx,
+                    &client,
+                    |count, org| {
+                        (
+                            format!(
+                                "remove {} from organization {org}?",
+                                counted(count, "member")
+                            ),
+                            "cancelled: nobody was removed".to_owned(),
+                        )
+                    },
+                    remove.members.dry_run,
+                    remove.members.concurrency,
+                    remove.ignore_missing,
+                )
+                .run()
+                .await
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::args::MemberSetRole;
 use crate::choose::{self, Chosen};
 use crate::context::Context;
 use crate::exit::{Failure, Outcome as Exit};
-use crate::job::{self, Job};
+use crate::job;
 use crate::output::{counted, member_text, to_value};
 
 pub async fn run(ctx: &Context, set: MemberSetRole) -> Result<Exit, Failure> {
@@ -43,35 +43,26 @@ pub async fn run(ctx: &Context, set: MemberSetRole) -> Result<Exit, Failure> {
             }
             Ok(Exit::SUCCESS)
         }
-        Chosen::Several {
-            plan,
-            plan_text,
-            may_ask,
-            nothing,
-        } => {
-            let count = plan.acting().count();
-            Job {
-                ctx,
-                client: &client,
-                question: may_ask.then(|| {
-                    (
-                        format!(
-                            "change the roles of {} of organization {}?",
-                            counted(count, "member"),
-                            plan.org.org_id
-                        ),
-                        "cancelled: no role was changed".to_owned(),
-                    )
-                }),
-                plan,
-                plan_text,
-                nothing,
-                dry_run: set.members.dry_run,
-                concurrency: set.members.concurrency.into(),
-                ignore_missing: false,
-            }
-            .run()
-            .await
+        Chosen::Several(several) => {
+            several
+                .job(
+                    ctx,
+                    &client,
+                    |count, org| {
+                        (
+                            format!(
+                                "change the roles of {} of organization {org}?",
+                                counted(count, "member")
+                            ),
+                            "cancelled: no role was changed".to_owned(),
+                        )
+                    },
+                    set.members.dry_run,
+                    set.members.concurrency,
+                    false,
+                )
+                .run()
+                .await
         }
     }
 }
