@@ -593,8 +593,8 @@ pub struct SyncAccess {
     pub prune: bool,
 
     /// The most removals a run may make (removed members, revoked invites and demoted roles
-    /// alike): a count, or a share of the current access such as 10%. Over it the run is
-    /// refused before any change.
+    /// alike): a count, or a share of the members and invites held now, such as 10%. Over it
+    /// the run is refused before any change.
     #[arg(long, value_name = "N|N%", default_value = "5",
           value_parser = clap::builder::ValueParser::new(parse_removal_cap))]
     pub max_removals: RemovalCap,
@@ -615,8 +615,7 @@ pub struct SyncAccess {
     pub plan_out: Option<PathBuf>,
 
     /// Write everyone the run removes or whose invite it revokes, with their roles, to FILE
-    /// as a roster (`invite --from` or `sync --from` puts them back). Opened before anything
-    /// changes.
+    /// as a roster (`invite --from FILE` puts them back). Opened before anything changes.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub removed_out: Option<PathBuf>,
 

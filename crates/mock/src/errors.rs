@@ -27,12 +27,13 @@ pub(crate) fn not_found(message: impl Into<String>) -> Response {
     error(StatusCode::NOT_FOUND, "NotFound", message)
 }
 
-/// Why the fake refuses to act, as Losant answers it: `404` for what is missing, `400` for
-/// what its rules forbid.
+/// Why the fake refuses to act: `404` for what is missing, `400` for what its rules forbid,
+/// as Losant answers them; `409` for a clash Losant documents no answer to.
 pub(crate) fn refused(refusal: Refusal) -> Response {
     match refusal {
         Refusal::Missing(missing) => not_found(missing.message()),
         Refusal::Invalid(message) => validation(message),
+        Refusal::Conflict(message) => error(StatusCode::CONFLICT, "Conflict", message),
     }
 }
 

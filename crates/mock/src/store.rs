@@ -338,6 +338,9 @@ pub(crate) enum Refusal {
     Missing(Missing),
     /// A `Validation` error with this message; the message is the fake's own.
     Invalid(String),
+    /// The request clashes with what is there (a member added twice): `409 Conflict`, the
+    /// fake's own choice where Losant documents no answer.
+    Conflict(String),
 }
 
 impl From<Missing> for Refusal {

@@ -94,7 +94,7 @@ impl Store {
         let (instance_key, org_key) = (key(instance), key(org));
         let target = self.org_mut(instance, org)?;
         if target.members.contains_key(&user) {
-            return Err(Refusal::Invalid(format!(
+            return Err(Refusal::Conflict(format!(
                 "user {user} is already a member of the organization"
             )));
         }

@@ -157,7 +157,9 @@ async fn adding_by_user_or_by_email_answers_every_documented_form() {
         Some(json!({ "userId": sam, "role": "view" })),
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{again}");
+    // A member added twice: the fake's own answer, where Losant documents none.
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    assert_eq!(again["type"], "Conflict");
     // Exactly one of userId and email.
     let (status, both) = call(
         &server,
