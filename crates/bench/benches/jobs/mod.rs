@@ -3,6 +3,7 @@
 //! concurrency.
 
 use losant_invites_client::{Client, types};
+use losant_invites_housekeeping::Plan;
 
 use crate::common::{INSTANCE, ORG, TOKEN, raw_reqwest, sdk};
 
@@ -70,32 +71,46 @@ impl Job {
             .collect()
     }
 
-    /// The library's run of a roster's plan (planned before the clock starts: the run is
-    /// what is measured).
-    pub async fn apply(&self, round: usize) {
-        let roster = losant_invites_housekeeping::Roster::new(Self::bodies(round, "sdk")).unwrap();
-        let snapshot = losant_invites_housekeeping::Snapshot::new(
-            self.org.clone(),
-            chrono::Utc::now(),
-            Vec::new(),
-        );
-        let plan = losant_invites_housekeeping::plan_roster::invite_roster(&snapshot, &roster);
-        let report = losant_invites_housekeeping::Apply::new(&self.client, &plan)
+    /// What `count` rounds send, made before any clock starts, so that each contender's time
+    /// is its run alone: the library's plan of a roster, and raw reqwest's bodies.
+    pub fn rounds(&self, count: usize) -> Vec<Round> {
+        (0..count)
+            .map(|round| {
+                let roster =
+                    losant_invites_housekeeping::Roster::new(Self::bodies(round, "sdk")).unwrap();
+                let snapshot = losant_invites_housekeeping::Snapshot::new(
+                    self.org.clone(),
+                    chrono::Utc::now(),
+                    Vec::new(),
+                );
+                Round {
+                    plan: losant_invites_housekeeping::plan_roster::invite_roster(
+                        &snapshot, &roster,
+                    ),
+                    bodies: Self::bodies(round, "raw"),
+                }
+            })
+            .collect()
+    }
+
+    /// The library's run of a roster's plan.
+    pub async fn apply(&self, plan: &Plan) {
+        let report = losant_invites_housekeeping::Apply::new(&self.client, plan)
             .concurrency(JOB_CONCURRENCY)
             .run(&mut ())
             .await;
-        assert_eq!(report.totals(&plan).succeeded, JOB_CREATES);
+        assert_eq!(report.totals(plan).succeeded, JOB_CREATES);
     }
 
     /// Raw reqwest sending the same creates at the same concurrency, each answer decoded.
-    pub async fn raw(&self, round: usize) {
+    pub async fn raw(&self, bodies: &[types::OrgInvitePost]) {
         use futures_util::StreamExt;
-        let made = futures_util::stream::iter(Self::bodies(round, "raw"))
+        let made = futures_util::stream::iter(bodies)
             .map(|body| async move {
                 let response = self
                     .reqwest
                     .post(&self.url)
-                    .json(&body)
+                    .json(body)
                     .header("authorization", format!("Bearer {TOKEN}"))
                     .header("accept", "application/json")
                     .header("accept-version", &self.accept_version)
@@ -113,5 +128,21 @@ impl Job {
             .count()
             .await;
         assert_eq!(made, JOB_CREATES);
+    }
+}
+
+/// One round's input for each contender.
+pub struct Round {
+    plan: Plan,
+    bodies: Vec<types::OrgInvitePost>,
+}
+
+impl Round {
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub fn bodies(&self) -> &[types::OrgInvitePost] {
+        &self.bodies
     }
 }
