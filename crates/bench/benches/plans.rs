@@ -25,19 +25,23 @@ fn snapshot(size: usize, now: DateTime<Utc>) -> Snapshot {
                 0 => format!("Person{n}@Example.com"),
                 _ => format!("other{n}@example.org"),
             };
-            let sent = now - Duration::days((n % 14) as i64);
-            serde_json::from_value(serde_json::json!({
-                "id": format!("{n:024x}"),
-                "email": email,
-                "role": ROLES[n % 5],
-                "applicationRoles": [],
-                "inviteDate": sent.to_rfc3339(),
-                "ttl": 604_800_000,
-            }))
-            .unwrap()
+            invite(n, &email, now - Duration::days((n % 14) as i64))
         })
         .collect();
     Snapshot::new(org(), now, invites)
+}
+
+/// Invite number `n`, of `email`, sent at `sent`, a week to live, every role in turn.
+fn invite(n: usize, email: &str, sent: DateTime<Utc>) -> types::OrgInvite {
+    serde_json::from_value(serde_json::json!({
+        "id": format!("{n:024x}"),
+        "email": email,
+        "role": ROLES[n % 5],
+        "applicationRoles": [],
+        "inviteDate": sent.to_rfc3339(),
+        "ttl": 604_800_000,
+    }))
+    .unwrap()
 }
 
 fn roster(size: usize) -> Roster {
@@ -66,15 +70,7 @@ fn organization(now: DateTime<Utc>) -> (Snapshot, Roster) {
     let invites: Vec<types::OrgInvite> = (0..10_000)
         .map(|n| {
             let sent = now - Duration::days(if n % 2 == 0 { 1 } else { 30 });
-            serde_json::from_value(serde_json::json!({
-                "id": format!("{n:024x}"),
-                "email": format!("invitee{n}@example.org"),
-                "role": ROLES[n % 5],
-                "applicationRoles": [],
-                "inviteDate": sent.to_rfc3339(),
-                "ttl": 604_800_000,
-            }))
-            .unwrap()
+            invite(n, &format!("invitee{n}@example.org"), sent)
         })
         .collect();
     let mut text = "email,role\n".to_owned();

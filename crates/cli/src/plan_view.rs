@@ -101,14 +101,6 @@ pub fn roster(plan: &Plan) -> String {
         text.push_str(&format!(" ({})", skipped_counts(plan)));
     }
     if invited + renewed > 0 {
-        let grants = |grants: &Option<types::ResourceRoleGrants>| {
-            output::grants_text(
-                grants
-                    .as_ref()
-                    .map(|grants| grants.iter().map(|g| (&g.resource_id, g.role))),
-                ";",
-            )
-        };
         let rows = plan.acting().take(SHOWN_ROWS).map(|step| {
             let (action, role, applications, dashboards) = match &step.action {
                 Action::Invite { body } => (
@@ -288,14 +280,6 @@ fn change(step: &Step, at: DateTime<Utc>) -> (String, String) {
                 role: patch.role.map(|role| role.to_string()),
                 ..Roles::default()
             };
-            let grants = |grants: &Option<types::ResourceRoleGrants>| {
-                output::grants_text(
-                    grants
-                        .as_ref()
-                        .map(|grants| grants.iter().map(|g| (&g.resource_id, g.role))),
-                    ";",
-                )
-            };
             let mut wanted = wanted.to_string();
             for (label, list) in [
                 ("applications", &patch.application_roles),
@@ -357,4 +341,14 @@ fn skipped_lines(plan: &Plan, text: &mut String) {
         text.push_str(&more);
         text.push('\n');
     }
+}
+
+/// A list of grants as a plan shows it: `ID=ROLE;ID=ROLE`, or `-` for none.
+fn grants(grants: &Option<types::ResourceRoleGrants>) -> String {
+    output::grants_text(
+        grants
+            .as_ref()
+            .map(|grants| grants.iter().map(|g| (&g.resource_id, g.role))),
+        ";",
+    )
 }

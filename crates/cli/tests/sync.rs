@@ -447,60 +447,49 @@ fn a_prune_over_the_cap_and_a_roster_without_administrators_are_refused_with_not
     let fake = Fake::demo();
     let before = access(&fake);
     let sent = fake.sent();
-    let over = fake.run_with_stdin(&args("sync", &["--from", "-", "--prune", "--yes"]), ROSTER);
-    assert_eq!(code(&over), 2, "{}", stderr(&over));
-    let said = stderr(&over);
-    assert!(
-        said.contains("refused, nothing was changed: the plan removes, revokes or demotes 15, more than the 5 --max-removals 5 allows"),
-        "{said}"
-    );
-    let share = fake.run_with_stdin(
-        &args(
-            "sync",
-            &["--from", "-", "--prune", "--max-removals", "10%", "--yes"],
-        ),
-        ROSTER,
-    );
-    assert_eq!(code(&share), 2, "{}", stderr(&share));
-    assert!(
-        stderr(&share).contains("--max-removals 10%"),
-        "{}",
-        stderr(&share)
-    );
-
-    // Both administrators demoted, or removed: refused by --min-admins.
     let demoted = "email,role\nowner@example.com,edit\nfrances@example.net,view\n";
-    let refused = fake.run_with_stdin(
-        &args("sync", &["--from", "-", "--max-removals", "100%", "--yes"]),
-        demoted,
-    );
-    assert_eq!(code(&refused), 2, "{}", stderr(&refused));
-    assert!(
-        stderr(&refused).contains("would leave 0 administrators, fewer than --min-admins 1"),
-        "{}",
-        stderr(&refused)
-    );
     let no_admins = "email,role\nsam@partner.example,edit\nmia@example.org,collaborate\n";
-    let pruned = fake.run_with_stdin(
-        &args(
-            "sync",
-            &["--from", "-", "--prune", "--max-removals", "100%", "--yes"],
-        ),
-        no_admins,
-    );
-    assert_eq!(code(&pruned), 2, "{}", stderr(&pruned));
-    assert!(
-        stderr(&pruned).contains("--min-admins"),
-        "{}",
-        stderr(&pruned)
-    );
-    // A higher minimum holds too: two administrators, and the roster demotes one.
     let one_down = "email,role\nowner@example.com,admin\nfrances@example.net,edit\n";
-    let kept_two = fake.run_with_stdin(
-        &args("sync", &["--from", "-", "--min-admins", "2", "--yes"]),
-        one_down,
-    );
-    assert_eq!(code(&kept_two), 2, "{}", stderr(&kept_two));
+    let cases: [(&[&str], &str, &str); 5] = [
+        (
+            &["--prune"],
+            ROSTER,
+            "refused, nothing was changed: the plan removes, revokes or demotes 15, more than the 5 --max-removals 5 allows",
+        ),
+        (
+            &["--prune", "--max-removals", "10%"],
+            ROSTER,
+            "more than the 1 --max-removals 10% allows",
+        ),
+        // Both administrators demoted, or removed: refused by --min-admins.
+        (
+            &["--max-removals", "100%"],
+            demoted,
+            "would leave 0 administrators, fewer than --min-admins 1",
+        ),
+        (
+            &["--prune", "--max-removals", "100%"],
+            no_admins,
+            "would leave 0 administrators, fewer than --min-admins 1",
+        ),
+        // A higher minimum holds too: two administrators, and the roster demotes one.
+        (
+            &["--min-admins", "2"],
+            one_down,
+            "would leave 1 administrator, fewer than --min-admins 2",
+        ),
+    ];
+    for (options, roster, said) in cases {
+        let mut command = vec!["--from", "-", "--yes"];
+        command.extend(options);
+        let refused = fake.run_with_stdin(&args("sync", &command), roster);
+        assert_eq!(code(&refused), 2, "{options:?}: {}", stderr(&refused));
+        assert!(
+            stderr(&refused).contains(said),
+            "{options:?}: {}",
+            stderr(&refused)
+        );
+    }
 
     assert!(
         methods_since(&fake, sent).iter().all(|m| m == "GET"),

@@ -148,7 +148,8 @@ impl fmt::Display for SyncRefusal {
             ),
             SyncRefusal::TooFewAdmins { left, min } => write!(
                 f,
-                "the plan would leave {left} administrators, fewer than the {min} required (min admins)"
+                "the plan would leave {left} administrator{}, fewer than the {min} required (min admins)",
+                if *left == 1 { "" } else { "s" }
             ),
         }
     }

@@ -151,7 +151,8 @@ fn refused(why: &SyncRefusal) -> Failure {
             "the plan removes, revokes or demotes {planned}, more than the {allowed} --max-removals {cap} allows (`--dry-run --max-removals {planned}` shows them)"
         ),
         SyncRefusal::TooFewAdmins { left, min } => format!(
-            "the plan would leave {left} administrators, fewer than --min-admins {min}: put the administrators on the roster, or spare them with --keep"
+            "the plan would leave {}, fewer than --min-admins {min}: put the administrators on the roster, or spare them with --keep",
+            counted(*left, "administrator")
         ),
         other => other.to_string(),
     };
