@@ -615,7 +615,8 @@ pub struct SyncAccess {
     pub plan_out: Option<PathBuf>,
 
     /// Write everyone the run removes or whose invite it revokes, with their roles, to FILE
-    /// as a roster (`invite --from FILE` puts them back). Opened before anything changes.
+    /// as a roster (`invite --from FILE` puts them back). Opened before anything changes; a
+    /// run that removes nobody leaves FILE as it is.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub removed_out: Option<PathBuf>,
 

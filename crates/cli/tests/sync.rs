@@ -207,6 +207,8 @@ fn a_sync_makes_access_match_the_roster_and_a_rerun_does_nothing() {
                 "--prune",
                 "--keep",
                 "frances@*",
+                "--removed-out",
+                removed.path(),
                 "--output",
                 "text",
             ],
@@ -214,6 +216,11 @@ fn a_sync_makes_access_match_the_roster_and_a_rerun_does_nothing() {
         ROSTER,
     );
     assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(
+        removed.text(),
+        record,
+        "a run removing nobody keeps the record"
+    );
     let said = String::from_utf8_lossy(&again.stdout);
     assert!(
         said.ends_with("nothing to do: 3 in sync, 3 already invited, 1 kept by --keep\n"),

@@ -103,9 +103,24 @@ pub async fn run(ctx: &Context, sync: SyncAccess) -> Result<Exit, Failure> {
             }
         }
     }
-    // Opened before anything changes: a record that cannot be written stops the run first.
+    // Opened before anything changes, so that a record that cannot be written stops the run
+    // first; and only when the plan takes someone's access, so that a run with nobody to
+    // remove leaves an earlier run's record as it is.
+    let removes = plan.acting().any(|step| {
+        matches!(
+            step.action,
+            Action::RemoveMember { .. } | Action::Revoke { .. }
+        )
+    });
     let removed_out = match &sync.removed_out {
-        Some(path) => Some((path, create(path, "the removed")?)),
+        Some(path) if removes => Some((path, create(path, "the removed")?)),
+        Some(path) => {
+            say(format!(
+                "losant-invites: the plan removes nobody: {} is left as it is",
+                path.display()
+            ));
+            None
+        }
         None => None,
     };
     let mut view = RunView::new(ctx, &plan).counting_skips();
@@ -122,13 +137,14 @@ pub async fn run(ctx: &Context, sync: SyncAccess) -> Result<Exit, Failure> {
     if let Some((path, mut file)) = removed_out {
         let csv = undo::removed_roster(&plan, &report);
         let removed = csv.lines().count() - 1;
-        file.write_all(csv.as_bytes()).map_err(|e| {
-            Failure::usage(format!(
-                "cannot write the removed to {}: {e}",
-                path.display()
-            ))
-        })?;
-        if removed > 0 {
+        if let Err(error) = file.write_all(csv.as_bytes()) {
+            // The run is done: the record goes to stderr rather than nowhere.
+            say(format!(
+                "losant-invites: cannot write the removed to {}: {error}; they are:\n{}",
+                path.display(),
+                csv.trim_end()
+            ));
+        } else if removed > 0 {
             say(format!(
                 "losant-invites: {} removed written to {}: `losant-invites invite --from {}` invites them again",
                 people(removed),
