@@ -36,13 +36,7 @@ impl Job<'_> {
     pub async fn run(self) -> Result<Exit, Failure> {
         let ctx = self.ctx;
         if self.dry_run {
-            if !self.plan_text.is_empty() {
-                match ctx.output() {
-                    Output::Text => print_line(&self.plan_text),
-                    _ => say(&self.plan_text),
-                }
-            }
-            return dry_run(ctx, self.client, &self.plan).await;
+            return planned_dry_run(ctx, self.client, &self.plan, &self.plan_text).await;
         }
         let acting = self.plan.acting().count();
         if acting > 0 && !self.plan_text.is_empty() {
@@ -129,6 +123,23 @@ async fn prepared(
             crate::output::id_text(step.subject.invite_id.as_ref())
         )),
     })
+}
+
+/// A dry run shown after its plan: the plan's text for people (on stdout as text, else on
+/// stderr beside the JSON), then [`dry_run`].
+pub async fn planned_dry_run(
+    ctx: &Context,
+    client: &Client,
+    plan: &Plan,
+    plan_text: &str,
+) -> Result<Exit, Failure> {
+    if !plan_text.is_empty() {
+        match ctx.output() {
+            Output::Text => print_line(plan_text),
+            _ => say(plan_text),
+        }
+    }
+    dry_run(ctx, client, plan).await
 }
 
 /// `--dry-run`: the requests the client would send, each built by the client exactly as it

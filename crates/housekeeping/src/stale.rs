@@ -3,7 +3,10 @@
 //! as it was when the plan was made. A stale plan is refused, never applied in part; a fresh
 //! one is then held to the sync's rules again (`plan_sync::check`).
 
+use std::collections::HashMap;
 use std::fmt;
+
+use losant_invites_client::{LosantId, types};
 
 use crate::identity::email_key;
 use crate::plan::{Action, Plan};
@@ -46,22 +49,29 @@ impl std::error::Error for Stale {}
 /// [`Stale`], naming what changed, when anything the plan touches is not as it was.
 pub fn check(plan: &Plan, now: &Snapshot) -> Result<(), Stale> {
     let mut changes = Vec::new();
-    let member = |user: &losant_invites_client::LosantId| {
-        now.members
-            .iter()
-            .find(|m| m.user_id.as_ref() == Some(user))
-    };
-    let invite = |id: &losant_invites_client::LosantId| {
-        now.invites.iter().find(|i| i.id.as_ref() == Some(id))
-    };
+    // Looked up by key, each built once: a plan may touch every member and invite there is.
+    let members: HashMap<&LosantId, &types::OrgMember> = now
+        .members
+        .iter()
+        .filter_map(|m| Some((m.user_id.as_ref()?, m)))
+        .collect();
+    let invites: HashMap<&LosantId, &types::OrgInvite> = now
+        .invites
+        .iter()
+        .filter_map(|i| Some((i.id.as_ref()?, i)))
+        .collect();
+    let members_by_email = now.members_by_email();
+    let pending_by_email = now.invites_by_email();
+    let member = |user: &LosantId| members.get(user).copied();
+    let invite = |id: &LosantId| invites.get(id).copied();
     for step in plan.acting() {
         match &step.action {
             Action::Invite { body } => {
                 let key = email_key(body.email.as_str());
-                let member_now = now.members_by_email().contains_key(&key);
-                let pending_now = now.invites.iter().any(|i| {
-                    i.email.as_deref().is_some_and(|e| email_key(e) == key) && now.is_pending(i)
-                });
+                let member_now = members_by_email.contains_key(&key);
+                let pending_now = pending_by_email
+                    .get(&key)
+                    .is_some_and(|held| held.iter().any(|i| now.is_pending(i)));
                 if member_now || pending_now {
                     changes.push(format!(
                         "{} now has {}",
@@ -80,9 +90,7 @@ pub fn check(plan: &Plan, now: &Snapshot) -> Result<(), Stale> {
             | Action::RemoveMember { user_id, before } => match member(user_id) {
                 None => changes.push(format!("member {user_id} is gone")),
                 Some(found) => {
-                    let role = |m: &losant_invites_client::types::OrgMember| {
-                        m.role.as_ref().map(ToString::to_string)
-                    };
+                    let role = |m: &types::OrgMember| m.role.as_ref().map(ToString::to_string);
                     if before.as_deref().is_some_and(|b| role(b) != role(found)) {
                         changes.push(format!(
                             "member {user_id}'s role is now {}",
@@ -99,9 +107,8 @@ pub fn check(plan: &Plan, now: &Snapshot) -> Result<(), Stale> {
                 None => changes.push(format!("invite {invite_id} is gone")),
                 Some(found) => {
                     if let Some(before) = before.as_deref() {
-                        let date = |i: &losant_invites_client::types::OrgInvite| {
-                            i.invite_date.as_ref().map(|d| d.to_utc())
-                        };
+                        let date =
+                            |i: &types::OrgInvite| i.invite_date.as_ref().map(|d| d.to_utc());
                         if Roles::of_invite(before) != Roles::of_invite(found)
                             || date(before) != date(found)
                         {

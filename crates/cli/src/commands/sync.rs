@@ -11,12 +11,12 @@ use losant_invites_housekeeping::{
     Action, Plan, Roster, Snapshot, SyncOptions, SyncRefusal, plan_sync, stale, undo,
 };
 
-use crate::args::{Output, SyncAccess};
+use crate::args::SyncAccess;
 use crate::context::{Context, confirmed};
 use crate::exit::{Failure, Outcome as Exit};
 use crate::files::{read_input, read_roster};
 use crate::job;
-use crate::output::{counted, date, people, print_line, say};
+use crate::output::{counted, date, people, say};
 use crate::plan_view;
 use crate::run_view::RunView;
 
@@ -73,11 +73,7 @@ pub async fn run(ctx: &Context, sync: SyncAccess) -> Result<Exit, Failure> {
         write_plan(path, &plan)?;
     }
     if sync.dry_run {
-        match ctx.output() {
-            Output::Text => print_line(&plan_text),
-            _ => say(&plan_text),
-        }
-        return job::dry_run(ctx, &client, &plan).await;
+        return job::planned_dry_run(ctx, &client, &plan, &plan_text).await;
     }
     let acting = plan.acting().count();
     if acting > 0 {
