@@ -6,6 +6,8 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use progenitor_client::ResponseValue;
@@ -24,7 +26,10 @@ use crate::settings::Settings;
 tokio::task_local! {
     /// The call under way in this task: progenitor's `exec` hook, which runs the attempts,
     /// takes no state of its own, so the attempts record what the call's error will need here.
-    static CALL: Call;
+    ///
+    /// Boxed: a task-local is moved into place and out again each time the call is polled,
+    /// a dozen times or more for one request, and a pointer moves for less than the record.
+    static CALL: Box<Call>;
 }
 
 /// What one call of an action records as it goes.
@@ -143,20 +148,19 @@ pub(crate) fn mark_cut() {
     let _ = CALL.try_with(|call| call.last_unknown.set(true));
 }
 
-/// In a dry run, keeps what `request` holds for [`prepare`] and answers `None`: nothing is to
-/// be sent. Otherwise hands `request` back.
 /// Whether the call under way is a dry run ([`prepare`]), which sends nothing.
 pub(crate) fn is_dry_run() -> bool {
     CALL.try_with(|call| call.dry_run).unwrap_or(false)
 }
 
-pub(crate) fn keep_if_dry_run(request: reqwest::Request) -> Option<reqwest::Request> {
-    let dry_run = CALL.try_with(|call| call.dry_run).unwrap_or(false);
-    if !dry_run {
-        return Some(request);
+/// In a dry run, keeps what `request` holds for [`prepare`] and answers `true`: nothing is to
+/// be sent.
+pub(crate) fn keep_if_dry_run(request: &reqwest::Request) -> bool {
+    if !is_dry_run() {
+        return false;
     }
-    let _ = CALL.try_with(|call| call.prepared.set(Some(PreparedRequest::of(&request))));
-    None
+    let _ = CALL.try_with(|call| call.prepared.set(Some(PreparedRequest::of(request))));
+    true
 }
 
 /// The answer that stands in for one a dry run never asked for; [`prepare`] ignores it.
@@ -166,20 +170,26 @@ pub(crate) fn nothing_sent() -> reqwest::Response {
     answer.into()
 }
 
-/// Runs the generated `send` of one call of `action` on `client` as a dry run: the request is
-/// built and checked as `send` builds and checks it, then kept and not sent.
-pub(crate) async fn prepare<T, E, F>(
+/// Runs one call of `action` as a dry run: `check(&builder)`, then `run(builder)`, the
+/// generated `send`, whose request is built and checked as [`send`] builds and checks it, then
+/// kept and not sent.
+pub(crate) async fn prepare<B, T, E, F>(
     settings: &Settings,
     action: &'static Action,
-    send: F,
+    builder: B,
+    check: fn(&B) -> Result<(), String>,
+    run: fn(B) -> F,
 ) -> Result<PreparedRequest, Error>
 where
     E: Serialize,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
+    if let Err(why) = check(&builder) {
+        return Err(Error::new(action.name, ErrorKind::InvalidInput).with_detail(why));
+    }
     let (error, prepared) = CALL
-        .scope(Call::dry_run(action), async move {
-            let error = send.await.err();
+        .scope(Box::new(Call::dry_run(action)), async move {
+            let error = run(builder).await.err();
             (error, CALL.with(|call| call.prepared.take()))
         })
         .await;
@@ -196,21 +206,32 @@ where
     }
 }
 
-/// Runs one call of `action`: `run(builder)`, the generated `send`, and again on a copy of
-/// `builder` as the client's [`RetryPolicy`](crate::RetryPolicy) allows when a try failed in
-/// a way another may fix; then presents its failure as an [`Error`].
+/// The checks of a request without any beyond those the generated code makes.
+pub(crate) fn unchecked<B>(_: &B) -> Result<(), String> {
+    Ok(())
+}
+
+/// Runs one call of `action`: `check(&builder)`, the checks of its input the generated code
+/// does not make, then `run(builder)`, the generated `send`, and again on a copy of `builder`
+/// as the client's [`RetryPolicy`](crate::RetryPolicy) allows when a try failed in a way
+/// another may fix; then presents its failure as an [`Error`].
 ///
 /// A retry builds the request anew from the builder rather than from a copy of the request
 /// kept in case: a builder of IDs and flags copies for little, a request for more (its URL and
 /// headers), and most calls never retry.
 ///
-/// The call is boxed where it is made: a request's state machine is a couple of kilobytes,
-/// and boxed it is never copied again, however often the caller's future moves (into
-/// `join_all`, a spawned task, a `select!`).
+/// A future is copied whole each time it moves (into the future awaiting it, into `join_all`,
+/// a spawned task, a `select!`), and hands its output up through every layer each time it is
+/// polled: such copies were the larger part of what a call cost over raw reqwest (see the
+/// README's Performance section). So the call's future is a pointer to its state; the
+/// generated `send`'s state machine, a couple of kilobytes, is boxed as it is made, and what
+/// is around it is small (the builder only as a retry's spare, the record behind a pointer);
+/// and the answer is boxed until it is handed to the caller.
 pub(crate) fn send<'a, B, T, E, F>(
     settings: &'a Settings,
     action: &'static Action,
     builder: B,
+    check: fn(&B) -> Result<(), String>,
     run: fn(B) -> F,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
@@ -219,58 +240,92 @@ where
     E: Serialize + 'a,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> + 'a,
 {
-    let call = Box::pin(CALL.scope(Call::new(action), async move {
+    // Checked, copied and built here rather than inside the call's future, which then holds
+    // the builder only as the spare a retry needs.
+    let first = check(&builder);
+    let spare = (first.is_ok() && settings.retry.max_attempts() > 1).then(|| builder.clone());
+    let first = first.map(|()| Box::pin(run(builder)));
+    let call = Box::pin(CALL.scope(Box::new(Call::new(action)), async move {
         let started = Instant::now();
-        let spare = (settings.retry.max_attempts() > 1).then(|| builder.clone());
-        let mut result = attempt_call(run(builder)).await;
-        if let Some(spare) = spare
-            && result.is_err()
-        {
-            // Boxed: the retry loop's state is needed only when a try failed, and inline it
-            // would enlarge every call's future.
-            result = Box::pin(retry(settings, action, spare, run, result, started)).await;
-        }
+        let result = match first {
+            Err(why) => Err(progenitor_client::Error::InvalidRequest(why)),
+            Ok(first) => {
+                let result = attempt_call(first).await;
+                match spare {
+                    // Boxed: the retry loop's state is needed only when a try failed, and
+                    // inline it would enlarge every call's future.
+                    Some(spare) if result.is_err() => {
+                        Box::pin(retry(settings, action, spare, run, result, started)).await
+                    }
+                    _ => result,
+                }
+            }
+        };
         let (record, headers) = CALL.with(|call| (call.record(), call.headers.take()));
-        (result, record, headers)
-    }));
-    async move {
-        match call.await {
-            (Ok(value), _, headers) => {
+        // Boxed: a task-local's future hands its output through a few layers each time it is
+        // polled, and a pointer is quicker to hand than an answer.
+        Box::new(match result {
+            Ok(value) => {
                 let status = value.status();
                 Ok(ResponseValue::new(value.into_inner(), status, headers))
             }
-            (Err(error), record, _) => {
-                // Boxed: the error path's state is large, and kept inline it would enlarge
-                // every call's future, including the ones that succeed.
-                let error = Box::pin(present(action.name, error, record.status))
-                    .await
-                    .with_attempts(record.attempts);
-                let error = match record.may_have_taken_effect {
-                    true => error.with_possible_effect(action.if_outcome_unknown),
-                    false => error,
-                };
-                Err(error.finish(&settings.token))
-            }
-        }
+            // Boxed: the error path's state is large, and kept inline it would enlarge every
+            // call's future, including the ones that succeed.
+            Err(error) => Err(Box::pin(failed(settings, action, error, record)).await),
+        })
+    }));
+    Unboxed(call)
+}
+
+/// A call's future as its caller awaits it: a pointer to the call's state, whose answer comes
+/// out of its box as it is handed over.
+struct Unboxed<F>(Pin<Box<F>>);
+
+impl<T, F: Future<Output = Box<T>>> Future for Unboxed<F> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        self.0.as_mut().poll(cx).map(|answer| *answer)
     }
+}
+
+/// The error of a call that failed with `error`, presented with what its attempts recorded.
+async fn failed<E: Serialize>(
+    settings: &Settings,
+    action: &'static Action,
+    error: progenitor_client::Error<E>,
+    record: Record,
+) -> Error {
+    let error = present(action.name, error, record.status)
+        .await
+        .with_attempts(record.attempts);
+    let error = match record.may_have_taken_effect {
+        true => error.with_possible_effect(action.if_outcome_unknown),
+        false => error,
+    };
+    error.finish(&settings.token)
 }
 
 /// One try of the call: the generated `send`, any success status with the documented body
 /// taken as a success (progenitor accepts only the one the spec lists: 201 for resendInvite,
 /// say).
-async fn attempt_call<T, E, F>(send: F) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
+async fn attempt_call<T, E, F>(
+    send: Pin<Box<F>>,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
 where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    match send.await {
+    // In a block of its own, so the answer is all this future holds while it decodes.
+    let answer = match send.await {
         Err(progenitor_client::Error::UnexpectedResponse(answer))
             if answer.status().is_success() =>
         {
-            Box::pin(decode(answer)).await
+            answer
         }
-        result => result,
-    }
+        result => return result,
+    };
+    Box::pin(decode(answer)).await
 }
 
 /// The tries after the first failed one (`result`), while it is worth another and the policy
@@ -339,7 +394,7 @@ where
         // The failed answer goes before the wait: it may hold a connection.
         drop(result);
         tokio::time::sleep(wait).await;
-        result = attempt_call(run(spare.clone())).await;
+        result = attempt_call(Box::pin(run(spare.clone()))).await;
     }
 }
 
@@ -480,6 +535,24 @@ mod tests {
         assert_send(&client.instance_org_invite_get().prepare());
     }
 
+    // A call's future is a pointer to its state, whatever the action: the caller's own future
+    // (a task, a `join_all`, a stream of them) stays small, and moving it copies a pointer.
+    #[test]
+    fn a_call_s_future_is_a_pointer() {
+        let client = crate::Client::builder()
+            .token("t")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let sizes = [
+            size_of_val(&client.instance_org_invite_get().send()),
+            size_of_val(&client.instance_org_invites_post().send()),
+            size_of_val(&client.instance_org_invites_get().send()),
+            size_of_val(&client.instance_org_member_patch().send()),
+        ];
+        assert_eq!(sizes, [size_of::<usize>(); 4]);
+    }
+
     #[tokio::test]
     async fn a_call_reports_what_its_attempts_recorded() {
         static DELETE: Action = Action {
@@ -494,14 +567,14 @@ mod tests {
             outcome_unknown,
         };
         let recorded = CALL
-            .scope(Call::new(&DELETE), async {
+            .scope(Box::new(Call::new(&DELETE)), async {
                 assert_eq!(action().map(|a| a.name), Some("instanceOrgInvite.delete"));
                 record(attempt(1, Some(StatusCode::SERVICE_UNAVAILABLE), false));
-                let after_one = CALL.with(Call::record);
+                let after_one = CALL.with(|call| call.record());
                 record(attempt(2, None, true));
-                let after_two = CALL.with(Call::record);
+                let after_two = CALL.with(|call| call.record());
                 record(attempt(3, Some(StatusCode::NOT_FOUND), false));
-                let after_three = CALL.with(Call::record);
+                let after_three = CALL.with(|call| call.record());
                 [after_one, after_two, after_three]
                     .map(|r| (r.attempts, r.status, r.may_have_taken_effect))
             })

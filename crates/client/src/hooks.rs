@@ -41,21 +41,16 @@ impl ClientHooks<Settings> for Client {
         Ok(())
     }
 
-    async fn exec(
+    // A plain `fn`: the attempt's own future is the hook's, with no layer around it to copy.
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        // A dry run (the builders' `prepare`) keeps the request and sends nothing.
-        let Some(request) = crate::call::keep_if_dry_run(request) else {
-            return Ok(crate::call::nothing_sent());
-        };
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let sender = crate::attempts::Sender {
             http: self.client(),
             settings: self.inner(),
         };
-        let mut answer = crate::attempts::send(sender, request).await?;
-        crate::call::keep_headers(&mut answer);
-        Ok(answer)
+        crate::attempts::send(sender, request)
     }
 }

@@ -10,7 +10,7 @@
 //! (`roles.rs`; `client_builder.rs`, which builds the `Client`).
 
 pub(crate) use crate::action::Action;
-pub(crate) use crate::call::{prepare, send};
+pub(crate) use crate::call::{prepare, send, unchecked};
 pub(crate) use crate::email::check_email;
 pub(crate) use crate::error::Error;
 pub(crate) use crate::losant_id::LosantId;

@@ -241,7 +241,7 @@ components:
             "{source}"
         );
         assert!(
-            source.contains("body.check_limits().map_err(Error::InvalidRequest)?;"),
+            source.contains("Ok(body) => body.check_limits(),"),
             "{source}"
         );
         // A missing variant is progenitor's output changing shape, said loudly.

@@ -4,10 +4,10 @@
 //! dry run.
 //!
 //! progenitor's `send` answers progenitor's own error type. This pass keeps it unchanged but
-//! private, as `send_generated` (behind a private `send_checked` where the body has checks),
-//! and adds the public `send`, which hands the builder and that function to the client crate's
-//! `runtime::send` with what the runtime knows of the action (`ACTION`, from the model): the
-//! runtime runs it, again on a copy of the builder when a retry is worth it, and presents
+//! private, as `send_generated` (with a private `check_body` beside it where the body has
+//! checks), and adds the public `send`, which hands the builder and those functions to the
+//! client crate's `runtime::send` with what the runtime knows of the action (`ACTION`, from
+//! the model): the runtime checks the body, runs the generated send, again on a copy of the builder when a retry is worth it, and presents
 //! every failure as the client's `Error`, with the action's name, what its attempts recorded,
 //! and the token scrubbed.
 
@@ -35,38 +35,42 @@ pub(crate) fn wrap(
     })?;
     send.sig.ident = format_ident!("send_generated");
     send.vis = Visibility::Inherited;
-    let output = send.sig.output.clone();
     block.items.push(ImplItem::Fn(send));
 
-    // What one try runs: the generated send, after the body's checks where the spec sets any.
-    let runner = match &op.body {
+    // The body's checks where the spec sets any, which the runtime makes before the first
+    // try: kept apart from the generated send, whose state machine they would enlarge.
+    let check = match &op.body {
         // A `oneOf` body has no builder: the builder holds the body itself.
         Some(body) if body.has_checks() && body.is_one_of() => {
             block.items.push(syn::parse_quote! {
-                async fn send_checked(self) #output {
-                    if let Ok(body) = &self.body {
-                        body.check_limits().map_err(Error::InvalidRequest)?;
+                fn check_body(&self) -> Result<(), String> {
+                    match &self.body {
+                        Ok(body) => body.check_limits(),
+                        Err(_) => Ok(()),
                     }
-                    self.send_generated().await
                 }
             });
-            format_ident!("send_checked")
+            quote!(Self::check_body)
         }
         Some(body) if body.has_checks() => {
             let schema = format_ident!("{}", body.schema);
             block.items.push(syn::parse_quote! {
-                async fn send_checked(self) #output {
-                    if let Ok(body) = &self.body {
-                        if let Ok(body) = types::#schema::try_from(body.clone()) {
-                            body.check_limits().map_err(Error::InvalidRequest)?;
-                        }
+                fn check_body(&self) -> Result<(), String> {
+                    match &self.body {
+                        Ok(body) => match types::#schema::try_from(body.clone()) {
+                            Ok(body) => body.check_limits(),
+                            Err(_) => Ok(()),
+                        },
+                        Err(_) => Ok(()),
                     }
-                    self.send_generated().await
                 }
             });
-            format_ident!("send_checked")
+            quote!(Self::check_body)
         }
-        _ => format_ident!("send_generated"),
+        _ => {
+            let unchecked = runtime_path("unchecked");
+            quote!(#unchecked)
+        }
     };
     // What the runtime needs to know of the action, from the model: its name, whether a
     // retry is safe, whether it changes anything, and what to check when its answer is lost.
@@ -96,11 +100,19 @@ pub(crate) fn wrap(
     );
     let error = runtime_path("Error");
     let run = runtime_path("send");
+    // A plain `fn` returning the runtime's future, not an `async fn` awaiting it, which
+    // would hold the builder a second time and be one more layer to copy.
+    let lifetime = block
+        .generics
+        .lifetimes()
+        .next()
+        .map(|param| param.lifetime.clone())
+        .ok_or_else(|| changed(format_args!("`impl<'a> {builder}<'a>`")))?;
     block.items.push(syn::parse_quote! {
         #[doc = #doc]
-        pub async fn send(self) -> Result<#answer, #error> {
+        pub fn send(self) -> impl ::std::future::Future<Output = Result<#answer, #error>> + #lifetime {
             let client = self.client;
-            #run(&client.inner, #action, self, Self::#runner).await
+            #run(&client.inner, #action, self, #check, Self::send_generated)
         }
     });
     let doc = format!(
@@ -116,7 +128,7 @@ pub(crate) fn wrap(
         #[doc = #doc]
         pub async fn prepare(self) -> Result<#prepared, #error> {
             let client = self.client;
-            #prepare(&client.inner, #action, Self::#runner(self)).await
+            #prepare(&client.inner, #action, self, #check, Self::send_generated).await
         }
     });
     Ok(())
@@ -209,7 +221,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("crate :: runtime :: send (& client . inner , & Self :: ACTION , self , Self :: send_generated)"),
+            text.contains("crate :: runtime :: send (& client . inner , & Self :: ACTION , self , crate :: runtime :: unchecked , Self :: send_generated)"),
             "{text}"
         );
     }
