@@ -87,7 +87,7 @@ pub async fn chosen(
 ) -> Result<Chosen, Failure> {
     let org = Context::org(org);
     if let Some(id) = &invites.invite_id {
-        return Ok(Chosen::One(id.clone()));
+        return Ok(Chosen::One(*id));
     }
     if let Some(path) = &invites.invite_ids_from {
         let bytes = read_input(path, "invite IDs")?;
@@ -144,7 +144,7 @@ pub async fn chosen_members(
 ) -> Result<Chosen, Failure> {
     let org = Context::org(org);
     if let Some(id) = &which.user_id {
-        return Ok(Chosen::One(id.clone()));
+        return Ok(Chosen::One(*id));
     }
     let selection = MemberSelection {
         email: which.email.clone(),

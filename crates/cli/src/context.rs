@@ -96,8 +96,8 @@ impl Context {
     /// The organization the command's `--instance-id` and `--org-id` name.
     pub fn org(org: &args::Org) -> Org {
         Org {
-            instance_id: org.instance_id.clone(),
-            org_id: org.org_id.clone(),
+            instance_id: org.instance_id,
+            org_id: org.org_id,
         }
     }
 

@@ -100,13 +100,13 @@ async fn against_the_fake() -> Result<()> {
         .send()
         .await?;
     println!("2. resend  as view: {}", describe(&resent));
-    let new_id = resent.id.clone().ok_or("the resent invite has no id")?;
+    let new_id = resent.id.ok_or("the resent invite has no id")?;
 
     let deleted = client
         .instance_org_invite_delete()
         .instance_id(instance)
         .org_id(org)
-        .invite_id(new_id.clone())
+        .invite_id(new_id)
         .send()
         .await?;
     println!(

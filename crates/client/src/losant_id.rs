@@ -20,8 +20,11 @@ use std::str::FromStr;
 /// assert_eq!(error.to_string(), r#""123" is not a Losant ID (24 hexadecimal characters)"#);
 /// # Ok::<(), losant_invites_client::InvalidLosantId>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct LosantId(String);
+///
+/// It is held inline, as its 24 bytes, so it is `Copy`: IDs are copied into every request and
+/// decoded out of every answer, and none of them allocates.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LosantId([u8; 24]);
 
 /// The longest excerpt of a rejected value an [`InvalidLosantId`] shows, in characters.
 const SHOWN_CHARS: usize = 40;
@@ -29,11 +32,18 @@ const SHOWN_CHARS: usize = 40;
 impl LosantId {
     /// The ID as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Hexadecimal digits, checked when the ID was made: always UTF-8, so never the empty
+        // fallback.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 
-    fn is_valid(text: &str) -> bool {
-        text.len() == 24 && text.bytes().all(|byte| byte.is_ascii_hexdigit())
+    /// The ID `text` holds, when it is one.
+    fn of(text: &str) -> Option<Self> {
+        let bytes: [u8; 24] = text.as_bytes().try_into().ok()?;
+        bytes
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some(Self(bytes))
     }
 }
 
@@ -71,7 +81,9 @@ impl FromStr for LosantId {
     type Err = InvalidLosantId;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::try_from(text.to_owned())
+        Self::of(text).ok_or_else(|| InvalidLosantId {
+            value: text.to_owned(),
+        })
     }
 }
 
@@ -79,11 +91,7 @@ impl TryFrom<String> for LosantId {
     type Error = InvalidLosantId;
 
     fn try_from(text: String) -> Result<Self, Self::Error> {
-        if Self::is_valid(&text) {
-            Ok(Self(text))
-        } else {
-            Err(InvalidLosantId { value: text })
-        }
+        Self::of(&text).ok_or(InvalidLosantId { value: text })
     }
 }
 
@@ -105,19 +113,19 @@ impl TryFrom<&String> for LosantId {
 
 impl From<&LosantId> for LosantId {
     fn from(id: &LosantId) -> Self {
-        id.clone()
+        *id
     }
 }
 
 impl From<LosantId> for String {
     fn from(id: LosantId) -> Self {
-        id.0
+        id.as_str().to_owned()
     }
 }
 
 impl AsRef<str> for LosantId {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
@@ -125,32 +133,44 @@ impl std::ops::Deref for LosantId {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl fmt::Display for LosantId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for LosantId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl serde::Serialize for LosantId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LosantId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Self::try_from(text).map_err(serde::de::Error::custom)
+        // Read from the text where it lies, without a copy of its own.
+        struct Id;
+        impl serde::de::Visitor<'_> for Id {
+            type Value = LosantId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Losant ID (24 hexadecimal characters)")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<LosantId, E> {
+                text.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Id)
     }
 }
 

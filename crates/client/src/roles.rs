@@ -94,7 +94,7 @@ fn grants(
         .iter()
         .map(|grant| match &grant.role {
             AnyResourceRole::ResourceRole(role) => Ok(ResourceRoleGrant {
-                resource_id: grant.resource_id.clone(),
+                resource_id: grant.resource_id,
                 role: *role,
             }),
             AnyResourceRole::UnknownResourceRole(role) => Err(NewerRole {

@@ -97,16 +97,16 @@ pub fn for_selection(snapshot: &Snapshot, selection: &Selection, intent: &Intent
         .into_iter()
         .filter_map(|invite| {
             // Only an invite with an ID can be acted on; Losant lists each with its ID.
-            let invite_id = invite.id.clone()?;
+            let invite_id = invite.id?;
             let subject = Subject {
-                invite_id: Some(invite_id.clone()),
+                invite_id: Some(invite_id),
                 user_id: None,
                 email: invite.email.as_deref().cloned(),
                 line: None,
             };
             let act = || Step {
                 subject: subject.clone(),
-                action: intent.action(invite_id.clone(), Some(invite)),
+                action: intent.action(invite_id, Some(invite)),
                 reason: Reason::Selected,
             };
             let skip = |reason| Step {
@@ -130,13 +130,13 @@ pub fn for_selection(snapshot: &Snapshot, selection: &Selection, intent: &Intent
             );
             if let Some(pending) = pending {
                 return Some(skip(Reason::PendingBeside {
-                    invite_id: pending.id.clone(),
+                    invite_id: pending.id,
                 }));
             }
             match renewed.get(&email) {
                 Some(chosen) if chosen.id.as_ref() != Some(&invite_id) => {
                     Some(skip(Reason::AnotherRenewed {
-                        invite_id: chosen.id.clone(),
+                        invite_id: chosen.id,
                     }))
                 }
                 _ => Some(act()),
@@ -159,12 +159,12 @@ pub fn for_one(org: &Org, invite_id: &losant_invites_client::LosantId, intent: &
         fingerprint: None,
         steps: vec![Step {
             subject: Subject {
-                invite_id: Some(invite_id.clone()),
+                invite_id: Some(*invite_id),
                 user_id: None,
                 email: None,
                 line: None,
             },
-            action: intent.action(invite_id.clone(), None),
+            action: intent.action(*invite_id, None),
             reason: Reason::Listed,
         }],
     }
@@ -181,12 +181,12 @@ pub fn for_ids(org: &Org, list: &IdList, intent: &Intent) -> Plan {
                 listed.line,
                 Step {
                     subject: Subject {
-                        invite_id: Some(listed.id.clone()),
+                        invite_id: Some(listed.id),
                         user_id: None,
                         email: None,
                         line: Some(listed.line),
                     },
-                    action: intent.action(listed.id.clone(), None),
+                    action: intent.action(listed.id, None),
                     reason: Reason::Listed,
                 },
             )
@@ -197,7 +197,7 @@ pub fn for_ids(org: &Org, list: &IdList, intent: &Intent) -> Plan {
             repeat.line,
             Step {
                 subject: Subject {
-                    invite_id: Some(repeat.id.clone()),
+                    invite_id: Some(repeat.id),
                     user_id: None,
                     email: None,
                     line: Some(repeat.line),

@@ -104,10 +104,10 @@ pub fn for_selection(
         .choose(snapshot)
         .into_iter()
         .filter_map(|member| {
-            let user_id = member.user_id.clone()?;
+            let user_id = member.user_id?;
             let subject = Subject {
                 invite_id: None,
-                user_id: Some(user_id.clone()),
+                user_id: Some(user_id),
                 email: member.email.as_deref().cloned(),
                 line: None,
             };
@@ -146,11 +146,11 @@ pub fn for_one(org: &Org, user_id: &LosantId, intent: &MemberIntent) -> Plan {
         steps: vec![Step {
             subject: Subject {
                 invite_id: None,
-                user_id: Some(user_id.clone()),
+                user_id: Some(*user_id),
                 email: None,
                 line: None,
             },
-            action: intent.action(user_id.clone(), None),
+            action: intent.action(*user_id, None),
             reason: Reason::Listed,
         }],
     }

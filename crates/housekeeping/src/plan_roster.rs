@@ -67,13 +67,13 @@ fn plan(snapshot: &Snapshot, entries: &[Entry], force: bool) -> Plan {
                 Some(member) if !force => Step {
                     subject: Subject {
                         invite_id: None,
-                        user_id: member.user_id.clone(),
+                        user_id: member.user_id,
                         email: Some(entry.email().to_owned()),
                         line: Some(entry.line),
                     },
                     action: Action::Skip,
                     reason: Reason::AlreadyMember {
-                        user_id: member.user_id.clone(),
+                        user_id: member.user_id,
                         role: member.role.as_ref().map(ToString::to_string),
                     },
                 },
@@ -91,7 +91,7 @@ fn plan(snapshot: &Snapshot, entries: &[Entry], force: bool) -> Plan {
 
 fn step(snapshot: &Snapshot, entry: &Entry, invites: &[&types::OrgInvite], force: bool) -> Step {
     let subject = |invite: Option<&types::OrgInvite>| Subject {
-        invite_id: invite.and_then(|invite| invite.id.clone()),
+        invite_id: invite.and_then(|invite| invite.id),
         user_id: None,
         email: Some(entry.email().to_owned()),
         line: Some(entry.line),
@@ -124,9 +124,7 @@ fn step(snapshot: &Snapshot, entry: &Entry, invites: &[&types::OrgInvite], force
             return Step {
                 subject: subject(Some(same)),
                 action: Action::Skip,
-                reason: Reason::AlreadyPending {
-                    invite_id: same.id.clone(),
-                },
+                reason: Reason::AlreadyPending { invite_id: same.id },
             };
         }
         let held = newest(pending.iter().copied()).unwrap_or(pending[0]);
@@ -134,14 +132,13 @@ fn step(snapshot: &Snapshot, entry: &Entry, invites: &[&types::OrgInvite], force
             subject: subject(Some(held)),
             action: Action::Skip,
             reason: Reason::PendingWithOtherRoles {
-                invite_id: held.id.clone(),
+                invite_id: held.id,
                 held: Roles::of_invite(held),
                 wanted,
             },
         };
     }
-    let expired =
-        newest(invites.iter().copied()).and_then(|expired| Some((expired, expired.id.clone()?)));
+    let expired = newest(invites.iter().copied()).and_then(|expired| Some((expired, expired.id?)));
     match expired {
         Some((expired, invite_id)) => Step {
             subject: subject(Some(expired)),

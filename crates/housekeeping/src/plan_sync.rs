@@ -285,13 +285,13 @@ pub fn plan(
             .collect();
         gone.sort_by_cached_key(|member| member.email.as_deref().map(|e| email_key(e)));
         for member in gone {
-            let Some(user_id) = member.user_id.clone() else {
+            let Some(user_id) = member.user_id else {
                 continue;
             };
             let email = member.email.as_deref().map(String::as_str);
             let subject = Subject {
                 invite_id: None,
-                user_id: Some(user_id.clone()),
+                user_id: Some(user_id),
                 email: email.map(str::to_owned),
                 line: None,
             };
@@ -322,14 +322,14 @@ pub fn plan(
             )
         });
         for invite in revoked {
-            let Some(invite_id) = invite.id.clone() else {
+            let Some(invite_id) = invite.id else {
                 continue;
             };
             let email = invite.email.as_deref().map(String::as_str);
             let key = email.map(email_key).unwrap_or_default();
             let reason = if let Some(member) = members.get(&key) {
                 Reason::RedundantInvite {
-                    user_id: member.user_id.clone(),
+                    user_id: member.user_id,
                 }
             } else if wanted.contains(key.as_str()) {
                 match taken.get(key.as_str()) {
@@ -346,7 +346,7 @@ pub fn plan(
             let action = match reason {
                 Reason::Kept { .. } => Action::Skip,
                 _ => Action::Revoke {
-                    invite_id: invite_id.clone(),
+                    invite_id,
                     before: Some(Box::new(invite.clone())),
                 },
             };
@@ -381,7 +381,7 @@ fn member_step(
 ) -> Step {
     let subject = Subject {
         invite_id: None,
-        user_id: member.user_id.clone(),
+        user_id: member.user_id,
         email: Some(entry.email().to_owned()),
         line: Some(entry.line),
     };
@@ -400,7 +400,7 @@ fn member_step(
     {
         return skip(Reason::Kept { glob });
     }
-    let Some(user_id) = member.user_id.clone() else {
+    let Some(user_id) = member.user_id else {
         return skip(Reason::InSync);
     };
     Step {
@@ -429,7 +429,7 @@ fn invite_step(
     held: &[&types::OrgInvite],
 ) -> (Step, Option<LosantId>) {
     let subject = |invite: Option<&types::OrgInvite>| Subject {
-        invite_id: invite.and_then(|invite| invite.id.clone()),
+        invite_id: invite.and_then(|invite| invite.id),
         user_id: None,
         email: Some(entry.email().to_owned()),
         line: Some(entry.line),
@@ -440,29 +440,27 @@ fn invite_step(
         let step = Step {
             subject: subject(Some(same)),
             action: Action::Skip,
-            reason: Reason::AlreadyPending {
-                invite_id: same.id.clone(),
-            },
+            reason: Reason::AlreadyPending { invite_id: same.id },
         };
-        return (step, same.id.clone());
+        return (step, same.id);
     }
     let (target, reason) = match newest(pending()) {
         Some(other) => (
             Some(other),
             Reason::PendingWithOtherRoles {
-                invite_id: other.id.clone(),
+                invite_id: other.id,
                 held: Roles::of_invite(other),
                 wanted,
             },
         ),
         None => (newest(held.iter().copied()), Reason::OnlyExpired),
     };
-    match target.and_then(|invite| Some((invite, invite.id.clone()?))) {
+    match target.and_then(|invite| Some((invite, invite.id?))) {
         Some((invite, invite_id)) => (
             Step {
                 subject: subject(Some(invite)),
                 action: Action::Resend {
-                    invite_id: invite_id.clone(),
+                    invite_id,
                     info: exact_info_of_post(&entry.invite),
                     before: Some(Box::new(invite.clone())),
                 },

@@ -16,8 +16,8 @@ pub(crate) fn get<'a>(
 ) -> builder::InstanceOrgInviteGet<'a> {
     client
         .instance_org_invite_get()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
+        .instance_id(org.instance_id)
+        .org_id(org.org_id)
         .invite_id(id)
 }
 
@@ -28,8 +28,8 @@ pub(crate) fn delete<'a>(
 ) -> builder::InstanceOrgInviteDelete<'a> {
     client
         .instance_org_invite_delete()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
+        .instance_id(org.instance_id)
+        .org_id(org.org_id)
         .invite_id(id)
 }
 
@@ -41,8 +41,8 @@ pub(crate) fn resend<'a>(
 ) -> builder::InstanceOrgInviteResendInvite<'a> {
     client
         .instance_org_invite_resend_invite()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
+        .instance_id(org.instance_id)
+        .org_id(org.org_id)
         .invite_id(id)
         .body(info)
 }
@@ -54,8 +54,8 @@ pub(crate) fn create<'a>(
 ) -> builder::InstanceOrgInvitesPost<'a> {
     client
         .instance_org_invites_post()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
+        .instance_id(org.instance_id)
+        .org_id(org.org_id)
         .body(body)
 }
 
@@ -67,8 +67,8 @@ pub(crate) fn patch_member<'a>(
 ) -> builder::InstanceOrgMemberPatch<'a> {
     client
         .instance_org_member_patch()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
+        .instance_id(org.instance_id)
+        .org_id(org.org_id)
         .user_id(user)
         .body(patch)
 }
@@ -80,8 +80,8 @@ pub(crate) fn remove_member<'a>(
 ) -> builder::InstanceOrgMemberDelete<'a> {
     client
         .instance_org_member_delete()
-        .instance_id(&org.instance_id)
-        .org_id(&org.org_id)
+        .instance_id(org.instance_id)
+        .org_id(org.org_id)
         .user_id(user)
 }
 

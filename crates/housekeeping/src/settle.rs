@@ -168,7 +168,7 @@ mod tests {
     fn a_renewal_is_made_when_the_old_invite_is_gone_and_a_new_one_is_pending() {
         let old = id("575ec8687ae143cd83dc4a94");
         let other = id("575ec8687ae143cd83dc4a98");
-        let acted_on: HashSet<LosantId> = [old.clone(), other.clone()].into();
+        let acted_on: HashSet<LosantId> = [old, other].into();
         let still = snapshot(serde_json::json!([
             {"id": old.as_str(), "email": "ana@example.com", "hasExpired": true},
         ]));

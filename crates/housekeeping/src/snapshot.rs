@@ -74,9 +74,9 @@ impl Snapshot {
                 count: Some(invites.len() as i64),
                 filter: None,
                 filter_field: None,
-                instance_id: Some(org.instance_id.clone()),
+                instance_id: Some(org.instance_id),
                 items: Some(Vec::new().into()),
-                org_id: Some(org.org_id.clone()),
+                org_id: Some(org.org_id),
                 sort_direction: None,
                 sort_field: None,
                 extra: serde_json::Map::new(),
@@ -93,9 +93,9 @@ impl Snapshot {
             count: Some(members.len() as i64),
             filter: None,
             filter_field: None,
-            instance_id: Some(self.org.instance_id.clone()),
+            instance_id: Some(self.org.instance_id),
             items: Some(Vec::new().into()),
-            org_id: Some(self.org.org_id.clone()),
+            org_id: Some(self.org.org_id),
             sort_direction: None,
             sort_field: None,
             extra: serde_json::Map::new(),
@@ -133,8 +133,8 @@ impl Snapshot {
     async fn and_members(mut self, client: &Client, query: &MemberQuery) -> Result<Self, Error> {
         let mut request = client
             .instance_org_members_get()
-            .instance_id(&self.org.instance_id)
-            .org_id(&self.org.org_id);
+            .instance_id(self.org.instance_id)
+            .org_id(self.org.org_id);
         match &query.filter {
             Some(InviteFilter::Email(glob)) => {
                 request = request
@@ -170,8 +170,8 @@ impl Snapshot {
     ) -> Result<Self, Error> {
         let mut request = client
             .instance_org_invites_get()
-            .instance_id(&org.instance_id)
-            .org_id(&org.org_id);
+            .instance_id(org.instance_id)
+            .org_id(org.org_id);
         match &query.filter {
             Some(InviteFilter::Email(glob)) => {
                 request = request

@@ -89,7 +89,7 @@ pub async fn run(ctx: &Context, invite: Invite) -> Result<Exit, Failure> {
         };
         let pending = match &step.reason {
             Reason::AlreadyPending { invite_id }
-            | Reason::PendingWithOtherRoles { invite_id, .. } => invite_id.clone(),
+            | Reason::PendingWithOtherRoles { invite_id, .. } => *invite_id,
             _ => None,
         };
         let value = json!({

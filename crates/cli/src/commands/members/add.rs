@@ -20,7 +20,7 @@ pub async fn run(ctx: &Context, add: MemberAdd) -> Result<Outcome, Failure> {
     };
     let body: types::OrgMemberPost = match (&add.user_id, &add.email) {
         (Some(user_id), _) => types::OrgMemberPostByUser {
-            user_id: user_id.clone(),
+            user_id: *user_id,
             role: add.role,
             application_roles: grants(&add.application_roles),
             dashboard_roles: grants(&add.dashboard_roles),
@@ -48,8 +48,8 @@ pub async fn run(ctx: &Context, add: MemberAdd) -> Result<Outcome, Failure> {
     let client = ctx.client(add.dry_run)?;
     let request = client
         .instance_org_members_post()
-        .instance_id(&add.org.instance_id)
-        .org_id(&add.org.org_id)
+        .instance_id(add.org.instance_id)
+        .org_id(add.org.org_id)
         .body(body);
     if add.dry_run {
         return job::print_prepared(ctx, request.prepare().await?);

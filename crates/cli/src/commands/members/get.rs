@@ -10,9 +10,9 @@ pub async fn run(ctx: &Context, get: MemberGet) -> Result<Outcome, Failure> {
     let client = ctx.reading_client()?;
     let member = client
         .instance_org_member_get()
-        .instance_id(&get.org.instance_id)
-        .org_id(&get.org.org_id)
-        .user_id(&get.user_id)
+        .instance_id(get.org.instance_id)
+        .org_id(get.org.org_id)
+        .user_id(get.user_id)
         .send()
         .await?
         .into_inner();
