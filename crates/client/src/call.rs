@@ -185,7 +185,9 @@ where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
     if let Err(why) = check(&builder) {
-        return Err(Error::new(action.name, ErrorKind::InvalidInput).with_detail(why));
+        return Err(Error::new(action.name, ErrorKind::InvalidInput)
+            .with_detail(why)
+            .finish(&settings.token));
     }
     let (error, prepared) = CALL
         .scope(Box::new(Call::dry_run(action)), async move {

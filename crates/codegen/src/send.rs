@@ -7,9 +7,9 @@
 //! private, as `send_generated` (with a private `check_body` beside it where the body has
 //! checks), and adds the public `send`, which hands the builder and those functions to the
 //! client crate's `runtime::send` with what the runtime knows of the action (`ACTION`, from
-//! the model): the runtime checks the body, runs the generated send, again on a copy of the builder when a retry is worth it, and presents
-//! every failure as the client's `Error`, with the action's name, what its attempts recorded,
-//! and the token scrubbed.
+//! the model): the runtime checks the body, runs the generated send, again on a copy of the
+//! builder when a retry is worth it, and presents every failure as the client's `Error`, with
+//! the action's name, what its attempts recorded, and the token scrubbed.
 
 use quote::{format_ident, quote};
 use syn::{ImplItem, ItemImpl, Visibility};
@@ -224,6 +224,23 @@ mod tests {
             text.contains("crate :: runtime :: send (& client . inner , & Self :: ACTION , self , crate :: runtime :: unchecked , Self :: send_generated)"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_builder_without_its_lifetime_is_an_error() {
+        let error = wrapped(syn::parse_quote! {
+            pub mod builder {
+                impl ThingGet {
+                    pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<types::ApiError>> {
+                        todo!()
+                    }
+                }
+            }
+        })
+        .err()
+        .expect("a miss")
+        .to_string();
+        assert!(error.contains("`impl<'a> ThingGet<'a>`"), "{error}");
     }
 
     #[test]
