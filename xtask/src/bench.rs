@@ -21,22 +21,7 @@ const DECODERS: [&str; 2] = ["org_invite", "error_body"];
 const COLD_RUNS: usize = 30;
 
 pub fn run(root: &Path) -> Result<(), String> {
-    cargo(
-        root,
-        &[
-            "bench",
-            "--quiet",
-            "-p",
-            "losant-invites-bench",
-            "--bench",
-            "client",
-            "--",
-            "--warm-up-time",
-            "1",
-            "--measurement-time",
-            "2",
-        ],
-    )?;
+    short_criterion_pass(root, "client")?;
 
     println!("\n{:<34} {:>10} {:>12}", "benchmark", "µs/op", "ops/s");
     let mut per_op = std::collections::BTreeMap::new();
@@ -205,8 +190,8 @@ fn median_ns(root: &Path, group: &str, name: &str) -> Result<f64, String> {
         .map_err(|_| format!("unreadable estimate in {}", path.display()))
 }
 
-/// The plan functions alone (criterion): no I/O, the library's own work.
-fn plans(root: &Path) -> Result<(), String> {
+/// A short criterion pass (1 s warm-up, 2 s measured) of the bench target `bench`.
+fn short_criterion_pass(root: &Path, bench: &str) -> Result<(), String> {
     cargo(
         root,
         &[
@@ -215,14 +200,19 @@ fn plans(root: &Path) -> Result<(), String> {
             "-p",
             "losant-invites-bench",
             "--bench",
-            "plans",
+            bench,
             "--",
             "--warm-up-time",
             "1",
             "--measurement-time",
             "2",
         ],
-    )?;
+    )
+}
+
+/// The plan functions alone (criterion): no I/O, the library's own work.
+fn plans(root: &Path) -> Result<(), String> {
+    short_criterion_pass(root, "plans")?;
     println!("\nPlanning, median (target: well under 50 ms)");
     for name in PLANS {
         println!(

@@ -2,7 +2,7 @@
 //! shown first, a question on a terminal, a dry run that prints the requests and sends none,
 //! or the run itself (Ctrl-C stops it through the library's `Cancel`) drawn as it goes.
 
-use losant_invites_client::{Client, PreparedRequest};
+use losant_invites_client::{Client, LosantId, PreparedRequest};
 use losant_invites_housekeeping::{Cancel, Outcome, Plan, Report, StepError, prepare};
 use serde_json::{Value, json};
 
@@ -284,6 +284,49 @@ pub async fn run_one(
         }),
         other => Ok(other),
     }
+}
+
+/// What a command that takes one thing away names it: `invite` under `inviteId`, done when
+/// `deleted`; `member` under `userId`, done when `removed`.
+pub struct Removal<'a> {
+    pub noun: &'static str,
+    pub key: &'static str,
+    pub done: &'static str,
+    pub id: &'a LosantId,
+}
+
+/// The one step of a command that takes one thing away (`delete`, `members remove`): a dry
+/// run, or run and said, "already gone" where `ignore_missing` lets a 404 pass.
+pub async fn remove_one(
+    ctx: &Context,
+    client: &Client,
+    plan: &Plan,
+    dry: bool,
+    ignore_missing: bool,
+    removal: Removal<'_>,
+) -> Result<Exit, Failure> {
+    if dry {
+        return dry_run(ctx, client, plan).await;
+    }
+    let Removal {
+        noun,
+        key,
+        done,
+        id,
+    } = removal;
+    match run_one(client, plan, ignore_missing).await? {
+        Outcome::AlreadyGone(error) => print_one(
+            ctx,
+            || format!("{noun} {id} already gone ({error})"),
+            &json!({ (key): id, "alreadyGone": true }),
+        ),
+        _ => print_one(
+            ctx,
+            || format!("{done} {noun} {id}"),
+            &json!({ "success": true }),
+        ),
+    }
+    Ok(Exit::SUCCESS)
 }
 
 /// Prints one result: `text` for people, `value` as JSON otherwise.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::org::Org;
 use crate::roles::Roles;
+use crate::snapshot::Snapshot;
 
 /// What a job sets out to do, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -286,6 +287,26 @@ pub enum Reason {
 }
 
 impl Plan {
+    /// A plan of `steps` made from `snapshot`: it says when the snapshot was read.
+    pub(crate) fn of_snapshot(snapshot: &Snapshot, steps: Vec<Step>) -> Self {
+        Self {
+            org: snapshot.org.clone(),
+            made_at: Some(snapshot.taken_at),
+            fingerprint: None,
+            steps,
+        }
+    }
+
+    /// A plan of `steps` made from IDs alone, without looking at the organization.
+    pub(crate) fn unread(org: &Org, steps: Vec<Step>) -> Self {
+        Self {
+            org: org.clone(),
+            made_at: None,
+            fingerprint: None,
+            steps,
+        }
+    }
+
     /// The steps that send something.
     pub fn acting(&self) -> impl Iterator<Item = &Step> {
         self.steps.iter().filter(|step| step.action.acts())

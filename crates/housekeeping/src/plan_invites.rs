@@ -143,21 +143,14 @@ pub fn for_selection(snapshot: &Snapshot, selection: &Selection, intent: &Intent
             }
         })
         .collect();
-    Plan {
-        org: snapshot.org.clone(),
-        made_at: Some(snapshot.taken_at),
-        fingerprint: None,
-        steps,
-    }
+    Plan::of_snapshot(snapshot, steps)
 }
 
 /// The plan of `intent` on the one invite `invite_id`, without looking at the organization.
 pub fn for_one(org: &Org, invite_id: &losant_invites_client::LosantId, intent: &Intent) -> Plan {
-    Plan {
-        org: org.clone(),
-        made_at: None,
-        fingerprint: None,
-        steps: vec![Step {
+    Plan::unread(
+        org,
+        vec![Step {
             subject: Subject {
                 invite_id: Some(*invite_id),
                 user_id: None,
@@ -167,7 +160,7 @@ pub fn for_one(org: &Org, invite_id: &losant_invites_client::LosantId, intent: &
             action: intent.action(*invite_id, None),
             reason: Reason::Listed,
         }],
-    }
+    )
 }
 
 /// The plan of `intent` on each invite of `list`, in its order, without looking at the
@@ -210,10 +203,5 @@ pub fn for_ids(org: &Org, list: &IdList, intent: &Intent) -> Plan {
         )
     }));
     steps.sort_by_key(|(line, _)| *line);
-    Plan {
-        org: org.clone(),
-        made_at: None,
-        fingerprint: None,
-        steps: steps.into_iter().map(|(_, step)| step).collect(),
-    }
+    Plan::unread(org, steps.into_iter().map(|(_, step)| step).collect())
 }

@@ -128,22 +128,15 @@ pub fn for_selection(
             })
         })
         .collect();
-    Plan {
-        org: snapshot.org.clone(),
-        made_at: Some(snapshot.taken_at),
-        fingerprint: None,
-        steps,
-    }
+    Plan::of_snapshot(snapshot, steps)
 }
 
 /// The plan of `intent` on the one member `user_id`, without looking at the organization
 /// (Losant itself refuses to take its last administrator).
 pub fn for_one(org: &Org, user_id: &LosantId, intent: &MemberIntent) -> Plan {
-    Plan {
-        org: org.clone(),
-        made_at: None,
-        fingerprint: None,
-        steps: vec![Step {
+    Plan::unread(
+        org,
+        vec![Step {
             subject: Subject {
                 invite_id: None,
                 user_id: Some(*user_id),
@@ -153,7 +146,7 @@ pub fn for_one(org: &Org, user_id: &LosantId, intent: &MemberIntent) -> Plan {
             action: intent.action(*user_id, None),
             reason: Reason::Listed,
         }],
-    }
+    )
 }
 
 #[cfg(test)]

@@ -81,12 +81,7 @@ fn plan(snapshot: &Snapshot, entries: &[Entry], force: bool) -> Plan {
             }
         })
         .collect();
-    Plan {
-        org: snapshot.org.clone(),
-        made_at: Some(snapshot.taken_at),
-        fingerprint: None,
-        steps,
-    }
+    Plan::of_snapshot(snapshot, steps)
 }
 
 fn step(snapshot: &Snapshot, entry: &Entry, invites: &[&types::OrgInvite], force: bool) -> Step {

@@ -364,10 +364,8 @@ pub fn plan(
     }
 
     let plan = Plan {
-        org: snapshot.org.clone(),
-        made_at: Some(snapshot.taken_at),
         fingerprint: Some(snapshot.fingerprint()),
-        steps,
+        ..Plan::of_snapshot(snapshot, steps)
     };
     check(snapshot, &plan, options)?;
     Ok(plan)

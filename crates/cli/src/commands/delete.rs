@@ -1,8 +1,7 @@
 //! `losant-invites delete`: revoke invites (instanceOrgInvite.delete), one, a list, or those
 //! the selectors choose, such as the stale ones: `delete --expired --older-than 30d`.
 
-use losant_invites_housekeeping::{Intent, Outcome, plan_invites};
-use serde_json::json;
+use losant_invites_housekeeping::{Intent, plan_invites};
 
 use crate::args::Delete;
 use crate::choose::{self, Chosen};
@@ -26,22 +25,14 @@ pub async fn run(ctx: &Context, delete: Delete) -> Result<Exit, Failure> {
     match chosen {
         Chosen::One(id) => {
             let plan = plan_invites::for_one(&Context::org(&delete.org), &id, &Intent::Revoke);
-            if delete.invites.dry_run {
-                return job::dry_run(ctx, &client, &plan).await;
-            }
-            match job::run_one(&client, &plan, delete.ignore_missing).await? {
-                Outcome::AlreadyGone(error) => job::print_one(
-                    ctx,
-                    || format!("invite {id} already gone ({error})"),
-                    &json!({ "inviteId": id, "alreadyGone": true }),
-                ),
-                _ => job::print_one(
-                    ctx,
-                    || format!("deleted invite {id}"),
-                    &json!({ "success": true }),
-                ),
-            }
-            Ok(Exit::SUCCESS)
+            let removal = job::Removal {
+                noun: "invite",
+                key: "inviteId",
+                done: "deleted",
+                id: &id,
+            };
+            let (dry, ignore_missing) = (delete.invites.dry_run, delete.ignore_missing);
+            job::remove_one(ctx, &client, &plan, dry, ignore_missing, removal).await
         }
         Chosen::Several(several) => {
             several

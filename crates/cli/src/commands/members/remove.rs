@@ -2,8 +2,7 @@
 //! or those the selectors choose, the last administrator never removed. Their Losant
 //! accounts stay; they can be invited again.
 
-use losant_invites_housekeeping::{MemberIntent, MemberSelection, Outcome, plan_members};
-use serde_json::json;
+use losant_invites_housekeeping::{MemberIntent, MemberSelection, plan_members};
 
 use crate::args::MemberRemove;
 use crate::choose::{self, Chosen};
@@ -31,22 +30,14 @@ pub async fn run(ctx: &Context, remove: MemberRemove) -> Result<Exit, Failure> {
     match chosen {
         Chosen::One(user_id) => {
             let plan = plan_members::for_one(&Context::org(&remove.org), &user_id, &intent);
-            if remove.members.dry_run {
-                return job::dry_run(ctx, &client, &plan).await;
-            }
-            match job::run_one(&client, &plan, remove.ignore_missing).await? {
-                Outcome::AlreadyGone(error) => job::print_one(
-                    ctx,
-                    || format!("member {user_id} already gone ({error})"),
-                    &json!({ "userId": user_id, "alreadyGone": true }),
-                ),
-                _ => job::print_one(
-                    ctx,
-                    || format!("removed member {user_id}"),
-                    &json!({ "success": true }),
-                ),
-            }
-            Ok(Exit::SUCCESS)
+            let removal = job::Removal {
+                noun: "member",
+                key: "userId",
+                done: "removed",
+                id: &user_id,
+            };
+            let (dry, ignore_missing) = (remove.members.dry_run, remove.ignore_missing);
+            job::remove_one(ctx, &client, &plan, dry, ignore_missing, removal).await
         }
         Chosen::Several(several) => {
             several
